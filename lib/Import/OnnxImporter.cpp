@@ -148,7 +148,11 @@ namespace {
 bool looksLikeText(StringRef path, StringRef head) {
   if (path.ends_with(".onnxtxt") || path.ends_with(".txt"))
     return true;
+  // The text syntax opens with the model header; '#' lines are comments.
   StringRef t = head.ltrim();
+  while (t.starts_with("#")) {
+    t = t.drop_until([](char c) { return c == '\n'; }).ltrim();
+  }
   return t.starts_with("<");
 }
 
