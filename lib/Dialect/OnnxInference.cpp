@@ -139,6 +139,17 @@ LogicalResult inferWithOnnx(Operation *op, SmallVectorImpl<Type> &inferred,
     if (!attr)
       continue;
     onnx::AttributeProto *proto = node.add_attribute();
+    if (auto blob = dyn_cast<DenseResourceElementsAttr>(attr)) {
+      // Inference needs a tensor attribute's type and dims, never its bytes:
+      // copying weights here would cost a copy per verification.
+      proto->set_name(onnxName);
+      proto->set_type(onnx::AttributeProto::TENSOR);
+      auto *t = proto->mutable_t();
+      t->set_data_type(onnxDataTypeOf(blob.getType().getElementType()));
+      for (int64_t d : blob.getType().getShape())
+        t->add_dims(d);
+      continue;
+    }
     if (!attributeToOnnx(onnxName, attr, *proto)) {
       error = "attribute '" + onnxName + "' has no ONNX form";
       return failure();

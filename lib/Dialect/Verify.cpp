@@ -166,6 +166,19 @@ LogicalResult verifyOnnxOp(Operation *op) {
     own = verifyConcat(op);
   if (failed(own))
     return failure();
+  if (auto constant = dyn_cast<ConstantOp>(op)) {
+    // The import normalizes every constant to `value`; its type is the
+    // result's. (ONNX's inference would only restate this.)
+    if (!constant.getValueAttr())
+      return op->emitOpError("must carry its tensor in 'value' (value_float, "
+                             "value_ints, ... are normalized on import)");
+    if (constant.getValueAttr().getType() != constant.getResult().getType())
+      return op->emitOpError("result type ")
+             << constant.getResult().getType()
+             << " differs from the type of its value "
+             << constant.getValueAttr().getType();
+    return success();
+  }
 
   SmallVector<Type> inferred;
   std::string error;

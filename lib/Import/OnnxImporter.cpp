@@ -546,6 +546,8 @@ LogicalResult ModuleBuilder::addNode(onnx::NodeProto &node, int index) {
       if (out.empty())
         continue;
       Type type = typeOf(out);
+      if (!type && types.count(out))
+        return failure(); // an unsupported type, already reported
       if (!type)
         return error("node '" + label + "' (" + node.op_type() +
                      "): ONNX's shape inference gave no type for output '" +
@@ -605,15 +607,8 @@ LogicalResult ModuleBuilder::addNode(onnx::NodeProto &node, int index) {
       state.addAttribute("value", *value);
       continue;
     }
-    if (attr.type() == onnx::AttributeProto::TENSOR && node.op_type() == "Constant") {
-      auto w = weights.find("\x01" + label);
-      if (w != weights.end()) {
-        attr.mutable_t()->mutable_raw_data()->swap(w->second);
-        weights.erase(w);
-      }
-      if (attr.t().name().empty())
-        attr.mutable_t()->set_name(label);
-    }
+    if (attr.type() == onnx::AttributeProto::TENSOR && attr.t().name().empty())
+      attr.mutable_t()->set_name(label);
     auto value = attributeFromOnnx(&ctx, attr);
     if (!value) {
       std::string msg = llvm::toString(value.takeError());
@@ -794,8 +789,10 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, StringRef path,
   int64_t opset = defaultOpset(model, hasOpset);
   report.opsetVersion = opset;
   if (!hasOpset) {
-    report.malformed.push_back("the model imports no opset of the default "
-                               "(ai.onnx) domain");
+    scanOperators(model.graph(), 0, report);
+    if (report.unsupported.empty())
+      report.malformed.push_back("the model imports no opset of the default "
+                                 "(ai.onnx) domain");
     return nullptr;
   }
   if (opset > os::newestKnownOpset()) {
@@ -830,24 +827,38 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, StringRef path,
   if (!report.ok())
     return nullptr;
 
+  // Large Constant nodes become initializers (the same value under the same
+  // name), so that every weight is set aside and restored by name below.
+  {
+    auto *graph = model.mutable_graph();
+    auto *nodes = graph->mutable_node();
+    for (int i = nodes->size() - 1; i >= 0; --i) {
+      auto &node = nodes->at(i);
+      if (node.op_type() != "Constant" || node.output_size() != 1 ||
+          node.attribute_size() != 1 || node.attribute(0).name() != "value" ||
+          node.attribute(0).t().raw_data().size() <= kInlineTensorBytes)
+        continue;
+      onnx::TensorProto *t = graph->add_initializer();
+      t->Swap(node.mutable_attribute(0)->mutable_t());
+      t->set_name(node.output(0));
+      nodes->DeleteSubrange(i, 1);
+    }
+  }
   // Set large tensors aside so conversion and inference copy only the graph.
   std::unordered_map<std::string, std::string> weights;
   for (auto &t : *model.mutable_graph()->mutable_initializer())
     if (t.has_raw_data() && t.raw_data().size() > kInlineTensorBytes)
       weights[t.name()].swap(*t.mutable_raw_data());
-  for (int i = 0; i < model.graph().node_size(); ++i) {
-    auto &node = *model.mutable_graph()->mutable_node(i);
-    if (node.op_type() != "Constant")
-      continue;
-    for (auto &attr : *node.mutable_attribute())
-      if (attr.name() == "value" && attr.t().has_raw_data() &&
-          attr.t().raw_data().size() > kInlineTensorBytes) {
-        // Keyed by node label: Constant nodes keep their place in the graph.
-        weights["\x01" + nodeLabel(node, i)].swap(*attr.mutable_t()->mutable_raw_data());
-      }
-  }
 
   if (opset != os::kDialectOpset) {
+    try {
+      // Some adapters (Softmax 12->13, ...) need shapes; a failure here is
+      // left to the strict inference after conversion to report.
+      onnx::ShapeInferenceOptions lenient(false, 0, true);
+      onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
+                                         lenient);
+    } catch (const std::exception &) {
+    }
     try {
       model = onnx::version_conversion::ConvertVersion(model, os::kDialectOpset);
     } catch (const std::exception &e) {
@@ -858,8 +869,6 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, StringRef path,
                                      std::to_string(os::kDialectOpset) + ": " + msg);
       return nullptr;
     }
-    // The converter may rename nodes; Constant weights follow node labels, so
-    // put those back by position only if the node count did not change.
     scanOperators(model.graph(), os::kDialectOpset, report);
     if (!report.ok())
       return nullptr;
