@@ -30,14 +30,11 @@ int64_t countMACs(Operation *op) {
   ShapedType out = staticType(op->getResult(0));
   if (!out)
     return 0;
-  auto group = [&]() {
-    auto g = op->getAttrOfType<IntegerAttr>("group");
-    return g ? g.getInt() : 1;
-  };
-  if (name == "Conv") {
+  if (name == "Conv" || name == "ConvInteger" || name == "QLinearConv") {
     // Every output element sums over (C / group) x kernel inputs; W holds
-    // exactly that many values per output channel.
-    ShapedType w = staticType(op->getOperand(1));
+    // exactly that many values per output channel. QLinearConv's operands
+    // are (x, x_scale, x_zero_point, w, ...).
+    ShapedType w = staticType(op->getOperand(name == "QLinearConv" ? 3 : 1));
     if (!w)
       return 0;
     return out.getNumElements() * product(w.getShape().drop_front());
@@ -49,7 +46,6 @@ int64_t countMACs(Operation *op) {
     if (!x || !w)
       return 0;
     return x.getNumElements() * product(w.getShape().drop_front());
-    (void)group;
   }
   if (name == "Gemm") {
     ShapedType a = staticType(op->getOperand(0));

@@ -53,6 +53,10 @@ llvm::Error parseInputShapeOption(llvm::StringRef text, ImportOptions &options) 
     return llvm::createStringError("--input-shape expects NAME=D0xD1x..., got '" +
                                    text + "'");
   std::vector<int64_t> shape;
+  if (dims == "scalar") {
+    options.inputShapes[name.str()] = shape;
+    return llvm::Error::success();
+  }
   SmallVector<StringRef> parts;
   dims.split(parts, 'x');
   for (StringRef p : parts) {
@@ -63,8 +67,6 @@ llvm::Error parseInputShapeOption(llvm::StringRef text, ImportOptions &options) 
                                      "' is not a non-negative integer");
     shape.push_back(d);
   }
-  if (dims == "scalar")
-    shape.clear();
   options.inputShapes[name.str()] = shape;
   return llvm::Error::success();
 }
@@ -784,6 +786,10 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, StringRef path,
   for (auto &t : *model.mutable_graph()->mutable_initializer())
     if (!loadExternalData(t, modelDir, report))
       return nullptr;
+  for (auto &node : *model.mutable_graph()->mutable_node())
+    for (auto &attr : *node.mutable_attribute())
+      if (attr.has_t() && !loadExternalData(*attr.mutable_t(), modelDir, report))
+        return nullptr;
 
   bool hasOpset;
   int64_t opset = defaultOpset(model, hasOpset);

@@ -28,9 +28,12 @@ llvm::Error writeFileAtomically(
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     result = write(os);
     os.close();
-    if (!result && os.has_error()) {
-      result = llvm::createStringError(os.error(), "cannot write '" + path +
-                                                       "': " + os.error().message());
+    if (os.has_error()) {
+      // A stream destroyed with an error set aborts the process: always
+      // take it, and report it unless the callback already failed.
+      if (!result)
+        result = llvm::createStringError(os.error(), "cannot write '" + path +
+                                                         "': " + os.error().message());
       os.clear_error();
     }
   }

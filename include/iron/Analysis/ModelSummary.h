@@ -12,7 +12,7 @@
 namespace iron {
 
 /// Multiply-accumulates one op performs (Conv, ConvTranspose, Gemm, MatMul,
-/// and the recurrent ops), from its static operand and result shapes; 0 for
+/// their integer and QLinear forms, and the recurrent ops), from its static operand and result shapes; 0 for
 /// ops without MACs or with dynamic shapes.
 int64_t countMACs(mlir::Operation *op);
 
