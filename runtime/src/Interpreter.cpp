@@ -210,6 +210,8 @@ Status Interpreter::computeScratch() {
     ctx.outputs = op.outputs;
     ctx.numOutputs = op.numOutputs;
     ctx.attrs = Attributes(op.def);
+    ctx.tensors = tensors_;
+    ctx.numTensors = int(model_.get()->tensors()->size());
     ctx.message = error_;
     ctx.messageSize = sizeof error_;
     size_t bytes = 0;
@@ -264,6 +266,8 @@ Status Interpreter::invoke() {
     ctx.outputs = op.outputs;
     ctx.numOutputs = op.numOutputs;
     ctx.attrs = Attributes(op.def);
+    ctx.tensors = tensors_;
+    ctx.numTensors = int(m->tensors()->size());
     ctx.scratch = scratch_;
     ctx.scratchBytes = scratchBytes_;
     ctx.message = error_;

@@ -31,6 +31,7 @@ struct AttrSpec {
   std::string s;
   std::vector<int64_t> ints;
   std::vector<float> floats;
+  const struct OwnedTensor *tensor = nullptr;
 };
 inline AttrSpec integer(std::string n, int64_t v) { return {n, fb::AttributeKind::int_, v}; }
 inline AttrSpec real(std::string n, float v) { return {n, fb::AttributeKind::float_, 0, v}; }
@@ -47,6 +48,14 @@ inline AttrSpec ints(std::string n, std::vector<int64_t> v) {
 inline AttrSpec floats(std::string n, std::vector<float> v) {
   AttrSpec a{n, fb::AttributeKind::floats};
   a.floats = v;
+  return a;
+}
+
+struct OwnedTensor;
+/// A tensor-valued attribute (e.g. ConstantOfShape's `value`).
+inline AttrSpec tensor(std::string n, const OwnedTensor *t) {
+  AttrSpec a{n, fb::AttributeKind::tensor};
+  a.tensor = t;
   return a;
 }
 
@@ -89,12 +98,19 @@ public:
   KernelRunner(const char *kind, std::vector<AttrSpec> attrs = {}) : kind_(kind) {
     flatbuffers::FlatBufferBuilder fbb;
     std::vector<flatbuffers::Offset<fb::Attribute>> list;
-    for (const AttrSpec &a : attrs)
+    for (const AttrSpec &a : attrs) {
+      int tensorIndex = -1;
+      if (a.tensor) {
+        tensorIndex = int(attrTensors_.size());
+        attrTensors_.push_back(a.tensor);
+      }
       list.push_back(fb::CreateAttribute(
           fbb, fbb.CreateString(a.name), a.kind, a.i, a.f,
           a.kind == fb::AttributeKind::string_ ? fbb.CreateString(a.s) : 0,
           a.kind == fb::AttributeKind::ints ? fbb.CreateVector(a.ints) : 0,
-          a.kind == fb::AttributeKind::floats ? fbb.CreateVector(a.floats) : 0));
+          a.kind == fb::AttributeKind::floats ? fbb.CreateVector(a.floats) : 0, 0,
+          tensorIndex));
+    }
     auto op = fb::CreateOperator(fbb, fbb.CreateString(kind), 0, 0,
                                  fbb.CreateVectorOfSortedTables(&list));
     fbb.Finish(op);
@@ -123,6 +139,11 @@ public:
     ctx.outputs = out.data();
     ctx.numOutputs = int(out.size());
     ctx.attrs = Attributes(flatbuffers::GetRoot<fb::Operator>(buffer_.data()));
+    std::vector<TensorView> tensors;
+    for (const OwnedTensor *t : attrTensors_)
+      tensors.push_back(t->view);
+    ctx.tensors = tensors.data();
+    ctx.numTensors = int(tensors.size());
     ctx.message = message;
     ctx.messageSize = sizeof message;
     size_t scratch = 0;
@@ -144,6 +165,7 @@ public:
 private:
   std::string kind_, message_;
   std::vector<uint8_t> buffer_, scratch_;
+  std::vector<const OwnedTensor *> attrTensors_;
 };
 
 } // namespace iron::rt::test

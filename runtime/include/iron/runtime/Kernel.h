@@ -70,6 +70,9 @@ struct KernelContext {
   /// Scratch memory requested by prepare; valid during eval.
   void *scratch = nullptr;
   size_t scratchBytes = 0;
+  /// All tensors of the model, for tensor-valued attributes.
+  const TensorView *tensors = nullptr;
+  int numTensors = 0;
   /// Where fail() writes its message.
   char *message = nullptr;
   size_t messageSize = 0;
@@ -79,6 +82,11 @@ struct KernelContext {
   }
   TensorView *output(int i) const {
     return i >= 0 && i < numOutputs ? outputs[i] : nullptr;
+  }
+  /// The constant tensor of a tensor-valued attribute, or nullptr.
+  const TensorView *attrTensor(const char *name) const {
+    int i = attrs.getTensorIndex(name);
+    return i >= 0 && i < numTensors ? &tensors[i] : nullptr;
   }
   /// Records a message ("Conv 'conv1': ...") and returns KernelError.
   Status fail(const char *format, ...) const
