@@ -79,7 +79,8 @@ static bool isParameterType(Type elt) {
   if (isa<FloatType>(elt))
     return true;
   if (auto i = dyn_cast<IntegerType>(elt))
-    return i.getWidth() == 8 || i.getWidth() == 32 || i.getWidth() == 4;
+    return i.getWidth() == 4 || i.getWidth() == 8 || i.getWidth() == 16 ||
+           i.getWidth() == 32;
   return false;
 }
 
@@ -109,7 +110,9 @@ ModelSummary summarizeModel(ModuleOp module) {
         return;
       if (auto c = dyn_cast<ConstantOp>(op)) {
         auto type = cast<ShapedType>(c.getResult().getType());
-        if (type.hasStaticShape() && isParameterType(type.getElementType())) {
+        // Scalars are hyperparameters (Clip bounds, epsilons), not weights.
+        if (type.hasStaticShape() && type.getNumElements() > 1 &&
+            isParameterType(type.getElementType())) {
           s.parameters += type.getNumElements();
           s.weightBytes += type.getNumElements() *
                            std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
@@ -133,7 +136,7 @@ static std::string humanCount(int64_t n) {
   else if (n >= 1000)
     snprintf(buf, sizeof buf, "%.2f k", n / 1e3);
   else
-    snprintf(buf, sizeof buf, "%lld ", (long long)n);
+    snprintf(buf, sizeof buf, "%lld", (long long)n);
   return buf;
 }
 
@@ -147,7 +150,7 @@ void printSummary(const ModelSummary &s, llvm::raw_ostream &os) {
   for (const auto &[name, count] : s.opCounts)
     os << "  " << llvm::left_justify(name, 24) << llvm::format_decimal(count, 6) << "\n";
   os << "parameters: " << s.parameters << " (" << humanCount(s.parameters)
-     << "), " << humanCount(s.weightBytes) << "B of weights\n";
+     << "), weights: " << s.weightBytes << " bytes\n";
   os << "MACs: " << s.macs << " (" << humanCount(s.macs) << ")\n";
 }
 

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "iron/Dialect/IronDialect.h"
+#include "iron/Dialect/OnnxInference.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -80,10 +81,13 @@ std::optional<Tensor> fromAttr(Attribute attr) {
     for (APFloat v : dense.getValues<APFloat>())
       t.floats.push_back(toDouble(v));
   } else if (auto it = dyn_cast<IntegerType>(elt)) {
-    for (APInt v : dense.getValues<APInt>())
+    for (APInt v : dense.getValues<APInt>()) {
+      if (it.isUnsigned() && it.getWidth() == 64 && v.isNegative())
+        return std::nullopt; // beyond int64: the evaluator would get it wrong
       t.ints.push_back(it.isUnsigned() || it.getWidth() == 1
                            ? int64_t(v.getZExtValue())
                            : v.getSExtValue());
+    }
   } else {
     return std::nullopt;
   }
@@ -422,10 +426,13 @@ std::optional<Tensor> evaluate(Operation *op, ArrayRef<Attribute> operands) {
     if (!all(1))
       return std::nullopt;
     auto type = cast<ShapedType>(resultType);
+    bool toBool = type.getElementType().isInteger(1);
     Tensor out = Tensor::like(in[0]->shape, isa<FloatType>(type.getElementType()));
     for (int64_t k = 0; k < in[0]->size(); ++k) {
       if (out.isFloat)
         out.floats.push_back(in[0]->f(k));
+      else if (toBool) // nonzero is true, before any truncation
+        out.ints.push_back(in[0]->isFloat ? in[0]->floats[k] != 0.0 : in[0]->ints[k] != 0);
       else
         out.ints.push_back(in[0]->isFloat ? int64_t(std::trunc(in[0]->floats[k]))
                                           : in[0]->ints[k]);
@@ -511,12 +518,22 @@ std::optional<Tensor> evaluate(Operation *op, ArrayRef<Attribute> operands) {
     return out;
   }
   if (name == "Slice") {
-    if (!all(3))
+    // Optional axes/steps: bind operands to ONNX's formal parameters, so
+    // steps without axes are not read as axes.
+    const onnx::OpSchema *schema = getOnnxSchema(op);
+    if (!schema)
       return std::nullopt;
-    for (size_t k = 3; k < operands.size(); ++k)
-      if (!in[k])
-        return std::nullopt;
-    return slice(op, *in[0], in);
+    SmallVector<std::optional<Tensor>> formal(5);
+    for (auto [f, group] : llvm::enumerate(getOnnxOperandGroups(op, *schema))) {
+      if (group.second == 0)
+        continue;
+      if (!in[group.first])
+        return std::nullopt; // a present operand that is not constant
+      formal[f] = in[group.first];
+    }
+    if (!formal[0] || !formal[1] || !formal[2])
+      return std::nullopt;
+    return slice(op, *formal[0], formal);
   }
   if (name == "Range") {
     if (!all(3))

@@ -215,6 +215,13 @@ llvm::Expected<ElementsAttr> tensorFromOnnx(MLIRContext *ctx, TensorProto &t,
       bits.push_back(c != 0);
     return cast<ElementsAttr>(DenseElementsAttr::get(type, bits));
   }
+  // Resource keys print bare in MLIR's text form: keep them identifier-like
+  // so the module parses back.
+  std::string key;
+  for (char c : blobName)
+    key += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.') ? c : '_';
+  if (key.empty() || std::isdigit(static_cast<unsigned char>(key[0])))
+    key = "w_" + key;
   // The blob owns the string; no copy of the weights is made.
   std::string *owned = raw.release();
   ArrayRef<char> data(owned->data(), owned->size());
@@ -223,7 +230,7 @@ llvm::Expected<ElementsAttr> tensorFromOnnx(MLIRContext *ctx, TensorProto &t,
       [owned](void *, size_t, size_t) { delete owned; },
       /*dataIsMutable=*/false);
   return cast<ElementsAttr>(
-      DenseResourceElementsAttr::get(type, blobName, std::move(blob)));
+      DenseResourceElementsAttr::get(type, key, std::move(blob)));
 }
 
 bool tensorToOnnx(ElementsAttr attr, TensorProto &proto) {

@@ -101,6 +101,34 @@ LogicalResult verifyGemm(Operation *op) {
   if (!ShapedType::isDynamic(ka) && !ShapedType::isDynamic(kb) && ka != kb)
     return op->emitOpError(llvm::formatv(
         "inner dimensions must agree (K of A is {0}, K of B is {1})", ka, kb));
+  // C broadcasts one way to [M, N].
+  if (op->getNumOperands() > 2) {
+    auto c = rankedType(op->getOperand(2));
+    int64_t m = a.getDimSize(flag("transA") ? 1 : 0);
+    int64_t n = b.getDimSize(flag("transB") ? 0 : 1);
+    int64_t mn[2] = {m, n};
+    if (c && c.getRank() > 2)
+      return op->emitOpError("C must have rank <= 2, got shape ") << shapeStr(c);
+    for (int64_t i = 0; c && i < c.getRank(); ++i) {
+      int64_t d = c.getDimSize(c.getRank() - 1 - i), want = mn[1 - i];
+      if (!ShapedType::isDynamic(d) && !ShapedType::isDynamic(want) && d != 1 && d != want)
+        return op->emitOpError("C of shape ")
+               << shapeStr(c) << " does not broadcast to [M, N] = [" << m << ", " << n
+               << "]";
+    }
+  }
+  return success();
+}
+
+/// Reshape-like ops keep every element.
+LogicalResult verifyElementCountKept(Operation *op) {
+  auto in = rankedType(op->getOperand(0));
+  auto out = rankedType(op->getResult(0));
+  if (in && out && in.hasStaticShape() && out.hasStaticShape() &&
+      in.getNumElements() != out.getNumElements())
+    return op->emitOpError(llvm::formatv(
+        "must keep the element count: input has {0} elements, result {1}",
+        in.getNumElements(), out.getNumElements()));
   return success();
 }
 
@@ -126,6 +154,8 @@ LogicalResult verifyConcat(Operation *op) {
   if (!first)
     return success();
   int64_t rank = first.getRank();
+  if (rank == 0)
+    return op->emitOpError("inputs must have rank >= 1, got a scalar");
   int64_t axis = op->getAttrOfType<IntegerAttr>("axis").getInt();
   if (axis < -rank || axis >= rank)
     return op->emitOpError(llvm::formatv(
@@ -164,6 +194,9 @@ LogicalResult verifyOnnxOp(Operation *op) {
     own = verifyMatMul(op);
   else if (name == "Concat")
     own = verifyConcat(op);
+  else if (name == "Reshape" || name == "Flatten" || name == "Squeeze" ||
+           name == "Unsqueeze")
+    own = verifyElementCountKept(op);
   if (failed(own))
     return failure();
   if (auto constant = dyn_cast<ConstantOp>(op)) {

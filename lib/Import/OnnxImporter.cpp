@@ -127,9 +127,8 @@ void ImportReport::print(llvm::raw_ostream &os) const {
   for (const auto &f : unsupportedFeatures)
     os << path << ": error: unsupported: " << f << "\n";
   if (!dynamicDims.empty()) {
-    os << path << ": error: " << dynamicDims.size()
-       << " dynamic dimension(s) left unpinned (use --input-shape NAME=D0xD1... "
-          "or --dim NAME=VALUE):\n";
+    os << path << ": error: dynamic dimensions left unpinned (use --input-shape "
+          "NAME=D0xD1... or --dim NAME=VALUE):\n";
     for (const auto &d : dynamicDims)
       os << "  " << d << "\n";
   }
@@ -166,6 +165,11 @@ bool readModel(StringRef path, onnx::ModelProto &model, ImportReport &report) {
   }
   if (llvm::sys::fs::is_directory(path)) {
     report.malformed.push_back("is a directory, not an ONNX model");
+    return false;
+  }
+  uint64_t fileSize = 0;
+  if (!llvm::sys::fs::file_size(path, fileSize) && fileSize == 0) {
+    report.malformed.push_back("file is empty, not an ONNX model");
     return false;
   }
   std::string head;
@@ -339,12 +343,53 @@ void scanOperators(const onnx::GraphProto &graph, int64_t opset,
   }
 }
 
+/// Before opset 7, PRelu's 1-D slope applied per channel (dim 1); since then
+/// it broadcasts numpy-style from the right, and the version converter does
+/// not rewrite it. A constant slope of length C for an input of rank > 2 gets
+/// the shape [C, 1, ..., 1], which means the same under the new rule.
+void upgradeLegacyPRelu(onnx::GraphProto &graph) {
+  std::unordered_map<std::string, const onnx::TypeProto *> types;
+  for (const auto &v : graph.input())
+    types[v.name()] = &v.type();
+  for (const auto &v : graph.value_info())
+    types[v.name()] = &v.type();
+  for (const auto &node : graph.node()) {
+    if (node.op_type() != "PRelu" || node.input_size() != 2)
+      continue;
+    auto x = types.find(node.input(0));
+    if (x == types.end() || !x->second->tensor_type().has_shape())
+      continue;
+    int rank = x->second->tensor_type().shape().dim_size();
+    for (auto &t : *graph.mutable_initializer()) {
+      if (t.name() != node.input(1) || t.dims_size() != 1 || rank <= 2)
+        continue;
+      const auto &c = x->second->tensor_type().shape().dim(1);
+      if (!c.has_dim_value() || c.dim_value() != t.dims(0) || t.dims(0) == 1)
+        continue;
+      for (int d = 2; d < rank; ++d)
+        t.add_dims(1);
+      // Old IR versions list initializers as inputs too: keep them agreeing.
+      for (auto &input : *graph.mutable_input())
+        if (input.name() == t.name() && input.type().tensor_type().has_shape())
+          for (int d = 2; d < rank; ++d)
+            input.mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(1);
+    }
+  }
+}
+
 /// Applies --input-shape and --dim to the graph's inputs.
 void pinInputs(onnx::GraphProto &graph, const ImportOptions &options,
                ImportReport &report) {
   llvm::StringSet<> initializers;
   for (const auto &t : graph.initializer())
     initializers.insert(t.name());
+  // Symbolic names as declared, before pinning replaces them.
+  llvm::StringSet<> dimNames;
+  for (const auto &input : graph.input())
+    if (input.type().tensor_type().has_shape())
+      for (const auto &dim : input.type().tensor_type().shape().dim())
+        if (dim.has_dim_param())
+          dimNames.insert(dim.dim_param());
   llvm::StringSet<> seen;
   for (auto &input : *graph.mutable_input()) {
     if (initializers.contains(input.name()))
@@ -386,6 +431,15 @@ void pinInputs(onnx::GraphProto &graph, const ImportOptions &options,
         dim.set_dim_value(p->second);
     }
   }
+  for (const auto &[name, value] : options.dimParams)
+    if (!dimNames.contains(name)) {
+      std::string names;
+      for (const auto &n : dimNames)
+        names += (names.empty() ? "" : ", ") + n.getKey().str();
+      report.malformed.push_back("--dim names '" + name +
+                                 "', which no input dimension uses (symbolic dims: " +
+                                 (names.empty() ? "none" : names) + ")");
+    }
   for (const auto &[name, shape] : options.inputShapes)
     if (!seen.contains(name)) {
       std::string names;
@@ -423,8 +477,10 @@ class ModuleBuilder {
 public:
   ModuleBuilder(MLIRContext &ctx, onnx::ModelProto &model,
                 std::unordered_map<std::string, std::string> &weights,
+                const std::unordered_map<std::string, std::string> &constantNodes,
                 ImportReport &report)
-      : ctx(ctx), builder(&ctx), model(model), weights(weights), report(report) {}
+      : ctx(ctx), builder(&ctx), model(model), weights(weights),
+        constantNodes(constantNodes), report(report) {}
 
   OwningOpRef<ModuleOp> build(StringRef path);
 
@@ -444,6 +500,7 @@ private:
   OpBuilder builder;
   onnx::ModelProto &model;
   std::unordered_map<std::string, std::string> &weights;
+  const std::unordered_map<std::string, std::string> &constantNodes;
   ImportReport &report;
   llvm::StringMap<Value> values;
   std::unordered_map<std::string, const onnx::TypeProto *> types;
@@ -477,7 +534,10 @@ LogicalResult ModuleBuilder::addConstant(onnx::TensorProto &tensor) {
     }
     return error("initializer: " + msg);
   }
-  auto op = builder.create<ConstantOp>(nameLoc(tensor.name()), attr->getType(), *attr);
+  auto node = constantNodes.find(tensor.name());
+  auto op = builder.create<ConstantOp>(
+      nameLoc(node == constantNodes.end() ? tensor.name() : node->second),
+      attr->getType(), *attr);
   values[tensor.name()] = op.getResult();
   return success();
 }
@@ -649,8 +709,10 @@ OwningOpRef<ModuleOp> ModuleBuilder::build(StringRef path) {
   module->setAttr("iron.opset", builder.getI64IntegerAttr(os::kDialectOpset));
   if (!model.producer_name().empty())
     module->setAttr("iron.producer",
-                    StringAttr::get(&ctx, model.producer_name() + " " +
-                                              model.producer_version()));
+                    StringAttr::get(&ctx, model.producer_version().empty()
+                                              ? model.producer_name()
+                                              : model.producer_name() + " " +
+                                                    model.producer_version()));
 
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
@@ -777,6 +839,13 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, StringRef path,
     return nullptr;
   report.irVersion = model.ir_version();
   report.producer = model.producer_name();
+  // Unnamed nodes get their label now, from the model's own order, so that
+  // the names survive opset conversion (which may insert nodes).
+  for (int i = 0; i < model.graph().node_size(); ++i) {
+    auto *node = model.mutable_graph()->mutable_node(i);
+    if (node->name().empty())
+      node->set_name(nodeLabel(*node, i));
+  }
 
   // External data, before the checker looks at the tensors.
   SmallString<256> modelDir(path);
@@ -817,6 +886,8 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, StringRef path,
     return nullptr;
   }
 
+  if (opset < 7)
+    upgradeLegacyPRelu(*model.mutable_graph());
   scanOperators(model.graph(), opset, report);
   for (const auto &input : model.graph().input())
     if (input.type().has_tensor_type()) {
@@ -834,12 +905,19 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, StringRef path,
     return nullptr;
 
   // Large Constant nodes become initializers (the same value under the same
-  // name), so that every weight is set aside and restored by name below.
+  // name), so that every weight is set aside and restored by name below;
+  // the constant keeps the node's name as its location.
+  std::unordered_map<std::string, std::string> constantNodes;
   {
     auto *graph = model.mutable_graph();
     auto *nodes = graph->mutable_node();
     for (int i = nodes->size() - 1; i >= 0; --i) {
       auto &node = nodes->at(i);
+      // Before IR version 4 initializers must also be graph inputs, which
+      // the version converter insists on: such (old, small) models keep
+      // their Constant nodes.
+      if (model.ir_version() < 4)
+        break;
       if (node.op_type() != "Constant" || node.output_size() != 1 ||
           node.attribute_size() != 1 || node.attribute(0).name() != "value" ||
           node.attribute(0).t().raw_data().size() <= kInlineTensorBytes)
@@ -847,6 +925,7 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, StringRef path,
       onnx::TensorProto *t = graph->add_initializer();
       t->Swap(node.mutable_attribute(0)->mutable_t());
       t->set_name(node.output(0));
+      constantNodes[node.output(0)] = node.name();
       nodes->DeleteSubrange(i, 1);
     }
   }
@@ -894,7 +973,7 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, StringRef path,
   }
 
   // ONNX's messages go into the report, not to stderr twice.
-  ModuleBuilder moduleBuilder(context, model, weights, report);
+  ModuleBuilder moduleBuilder(context, model, weights, constantNodes, report);
   OwningOpRef<ModuleOp> module = moduleBuilder.build(path);
   if (!module)
     return nullptr;

@@ -21,8 +21,7 @@ llvm::Error writeFileAtomically(
   int fd;
   llvm::SmallString<256> tmp;
   if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, tmp))
-    return llvm::createStringError(ec, "cannot create '" + model.str() +
-                                           "': " + ec.message());
+    return llvm::createStringError(ec, "cannot write '" + path + "': " + ec.message());
   llvm::Error result = llvm::Error::success();
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);

@@ -5,7 +5,6 @@
 #include "iron/Dialect/OnnxInference.h"
 
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Transforms/Passes.h"
 
 namespace iron {
 #define GEN_PASS_DEF_INFERSHAPES
@@ -63,7 +62,7 @@ void buildImportCleanupPipeline(OpPassManager &pm) {
   // turn makes the next shape computation foldable: a few rounds settle it.
   for (int round = 0; round < 3; ++round) {
     pm.addNestedPass<func::FuncOp>(createInferShapes());
-    pm.addPass(createCanonicalizerPass());
+    pm.addNestedPass<func::FuncOp>(createFoldConstants());
   }
   pm.addNestedPass<func::FuncOp>(createInferShapes());
 }

@@ -61,22 +61,6 @@ inline bool sameShape(const TensorView &a, const TensorView &b) {
   return true;
 }
 
-/// IEEE half <-> float, bfloat16 <-> float.
-float halfToFloat(uint16_t h);
-uint16_t floatToHalf(float f);
-inline float bf16ToFloat(uint16_t b) {
-  uint32_t bits = uint32_t(b) << 16;
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
-inline uint16_t floatToBf16(float f) {
-  uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  bits += 0x7FFF + ((bits >> 16) & 1); // round to nearest even
-  return uint16_t(bits >> 16);
-}
-
 /// Normalizes a possibly negative axis; false if out of range.
 inline bool normalizeAxis(int64_t &axis, int rank) {
   if (axis < -rank || axis >= rank)

@@ -58,6 +58,16 @@ int Attributes::getFloats(const char *name, const float **values) const {
   return int(a->float_list()->size());
 }
 
+int Attributes::getStrings(const char *name, const char **out, int max) const {
+  const fb::Attribute *a = find(name);
+  if (!a || a->kind() != fb::AttributeKind::strings || !a->string_list())
+    return 0;
+  int n = int(a->string_list()->size());
+  for (int i = 0; i < n && i < max; ++i)
+    out[i] = a->string_list()->Get(i)->c_str();
+  return n;
+}
+
 int Attributes::getTensorIndex(const char *name) const {
   const fb::Attribute *a = find(name);
   return a && a->kind() == fb::AttributeKind::tensor ? a->tensor() : -1;

@@ -93,8 +93,8 @@ Status Model::load(const void *data, size_t size) {
         if (idx < -1 || idx >= int32_t(numTensors))
           return fail(Status::InvalidModel, "operator %u reads tensor %d of %u", o, idx, numTensors);
     for (int32_t idx : *op->outputs())
-      if (idx < 0 || idx >= int32_t(numTensors) ||
-          m->tensors()->Get(idx)->kind() == fb::TensorKind::constant)
+      if (idx < -1 || idx >= int32_t(numTensors) ||
+          (idx >= 0 && m->tensors()->Get(idx)->kind() == fb::TensorKind::constant))
         return fail(Status::InvalidModel, "operator %u writes tensor %d", o, idx);
     if (op->attributes())
       for (const fb::Attribute *a : *op->attributes())
@@ -172,8 +172,10 @@ Interpreter::Interpreter(const Model &model) : model_(model) {
     }
     op.outputs = outputPtrs_ + out;
     op.numOutputs = int(def->outputs()->size());
-    for (int i = 0; i < op.numOutputs; ++i)
-      outputPtrs_[out++] = &tensors_[def->outputs()->Get(i)];
+    for (int i = 0; i < op.numOutputs; ++i) {
+      int32_t idx = def->outputs()->Get(i);
+      outputPtrs_[out++] = idx < 0 ? nullptr : &tensors_[idx];
+    }
     op.node = def->onnx_nodes() && def->onnx_nodes()->size()
                   ? def->onnx_nodes()->Get(0)->c_str()
                   : "";
@@ -288,6 +290,8 @@ Status Interpreter::invoke() {
     if (observer_)
       for (int i = 0; i < op.numOutputs; ++i) {
         int32_t idx = op.def->outputs()->Get(i);
+        if (idx < 0)
+          continue;
         observer_(observerUser_, idx, m->tensors()->Get(idx)->name()
                                           ? m->tensors()->Get(idx)->name()->c_str()
                                           : "",

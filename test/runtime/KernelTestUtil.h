@@ -77,7 +77,8 @@ struct OwnedTensor {
   template <typename T>
   static OwnedTensor of(DType t, std::vector<int64_t> shape, const std::vector<T> &values) {
     OwnedTensor o(t, shape);
-    std::memcpy(o.view.data, values.data(), std::min(o.view.bytes(), values.size() * sizeof(T)));
+    if (!values.empty())
+      std::memcpy(o.view.data, values.data(), std::min(o.view.bytes(), values.size() * sizeof(T)));
     return o;
   }
   static OwnedTensor f32(std::vector<int64_t> shape, const std::vector<float> &v) {

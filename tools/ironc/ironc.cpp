@@ -2,19 +2,24 @@
 //
 //   ironc check  MODEL [--input-shape N=D0xD1...] [--dim N=V]
 //   ironc import MODEL [-o out.mlir] [--input-shape ...] [--dim ...]
+//   ironc compile MODEL -o out.iron [--emit=iron|c] [--input-shape ...] [--dim ...]
 //
 // Exit codes are those of iron/Support/ExitCodes.h (docs/cli.md).
 //
 //===----------------------------------------------------------------------===//
 
 #include "iron/Analysis/ModelSummary.h"
+#include "iron/Emit/Artifact.h"
 #include "iron/Import/OnnxImporter.h"
 #include "iron/Support/FileUtils.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace llvm;
@@ -27,15 +32,34 @@ static cl::SubCommand importCmd(
     "import", "Import a model into the iron dialect and print a summary (op "
               "counts, parameters, MACs)");
 
+static cl::SubCommand compileCmd(
+    "compile", "Compile a model into a deployable artifact (.iron, or C source "
+               "for firmware) and print its memory plan");
+
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
                                       cl::Required, cl::sub(checkCmd),
-                                      cl::sub(importCmd));
+                                      cl::sub(importCmd), cl::sub(compileCmd));
 static cl::list<std::string> inputShapes(
     "input-shape", cl::desc("Pin an input's shape: NAME=D0xD1x..."),
-    cl::value_desc("name=shape"), cl::sub(checkCmd), cl::sub(importCmd));
+    cl::value_desc("name=shape"), cl::sub(checkCmd), cl::sub(importCmd),
+    cl::sub(compileCmd));
 static cl::list<std::string> dimParams(
     "dim", cl::desc("Pin a symbolic dimension (dim_param): NAME=VALUE"),
-    cl::value_desc("name=value"), cl::sub(checkCmd), cl::sub(importCmd));
+    cl::value_desc("name=value"), cl::sub(checkCmd), cl::sub(importCmd),
+    cl::sub(compileCmd));
+static cl::opt<std::string> artifactFile(
+    "o", cl::desc("The artifact to write (.iron; .c with --emit=c)"),
+    cl::value_desc("file"), cl::sub(compileCmd), cl::Required);
+enum class EmitKind { Iron, C };
+static cl::opt<EmitKind> emitKind(
+    "emit", cl::desc("Artifact form"), cl::init(EmitKind::Iron),
+    cl::values(clEnumValN(EmitKind::Iron, "iron", "FlatBuffer for Iron's runtime"),
+               clEnumValN(EmitKind::C, "c",
+                          "C source (array + header) for firmware builds")),
+    cl::sub(compileCmd));
+static cl::opt<std::string> symbolName(
+    "symbol", cl::desc("C array name with --emit=c (default: from the file name)"),
+    cl::sub(compileCmd));
 static cl::opt<std::string> outputFile(
     "o", cl::desc("Write the imported module (MLIR text) to this file"),
     cl::value_desc("file"), cl::sub(importCmd));
@@ -47,7 +71,19 @@ static int fail(const Twine &message, int code) {
   return code;
 }
 
-static int importModel(bool checkOnly) {
+static std::string cIdentifier(StringRef path) {
+  std::string name = sys::path::stem(path).str();
+  for (char &c : name)
+    if (!isAlnum(c))
+      c = '_';
+  if (name.empty() || isDigit(name[0]))
+    name = "model_" + name;
+  return name;
+}
+
+enum class Mode { Check, Import, Compile };
+
+static int run(Mode mode) {
   iron::ImportOptions options;
   for (const auto &s : inputShapes)
     if (Error e = iron::parseInputShapeOption(s, options))
@@ -66,7 +102,33 @@ static int importModel(bool checkOnly) {
     return report.exitCode();
   }
   iron::ModelSummary summary = iron::summarizeModel(*module);
-  if (checkOnly) {
+  if (mode == Mode::Compile) {
+    auto artifact = iron::emitArtifact(*module, {});
+    if (!artifact)
+      return fail(toString(artifact.takeError()), iron::ExitInternal);
+    if (emitKind == EmitKind::C) {
+      std::string symbol = symbolName.empty() ? cIdentifier(artifactFile) : symbolName.getValue();
+      if (Error e = iron::writeArtifactAsC(artifactFile, symbol, *artifact))
+        return fail(toString(std::move(e)), iron::ExitOutput);
+    } else if (Error e = iron::writeFileAtomically(artifactFile, [&](raw_ostream &os) {
+                 os.write(reinterpret_cast<const char *>(artifact->bytes.data()),
+                          artifact->bytes.size());
+                 return Error::success();
+               })) {
+      return fail(toString(std::move(e)), iron::ExitOutput);
+    }
+    double over = artifact->arenaLowerBound
+                      ? 100.0 * (double(artifact->arenaBytes) / artifact->arenaLowerBound - 1)
+                      : 0.0;
+    outs() << "compiled " << inputFile << " -> " << artifactFile << " ("
+           << artifact->bytes.size() << " bytes)\n"
+           << "  kernels: " << artifact->kernels << ", tensors: " << artifact->tensors
+           << ", weights: " << artifact->weightBytes << " bytes\n"
+           << "  arena: " << artifact->arenaBytes << " bytes (lower bound "
+           << artifact->arenaLowerBound << " bytes, +" << format("%.1f", over) << "%)\n";
+    return iron::ExitSuccess;
+  }
+  if (mode == Mode::Check) {
     outs() << inputFile << ": OK: ai.onnx opset " << report.opsetVersion
            << ", " << summary.ops << " ops of " << summary.opCounts.size()
            << " types, " << summary.parameters << " parameters\n";
@@ -89,9 +151,11 @@ int main(int argc, char **argv) {
   if (!cl::ParseCommandLineOptions(argc, argv, "Iron model compiler\n", &errs()))
     return iron::ExitUsage;
   if (checkCmd)
-    return importModel(/*checkOnly=*/true);
+    return run(Mode::Check);
   if (importCmd)
-    return importModel(/*checkOnly=*/false);
-  errs() << "ironc: give a subcommand (check, import); see ironc --help\n";
+    return run(Mode::Import);
+  if (compileCmd)
+    return run(Mode::Compile);
+  errs() << "ironc: give a subcommand (check, import, compile); see ironc --help\n";
   return iron::ExitUsage;
 }

@@ -23,6 +23,8 @@ enum ExitCode : int {
   ExitDynamicShape = 4,
   /// An output file could not be written.
   ExitOutput = 5,
+  /// A kernel failed while the runtime executed a model (iron-run).
+  ExitRuntime = 6,
   /// A bug in Iron (an IR verification failure after a transformation).
   ExitInternal = 70,
 };

@@ -49,6 +49,9 @@ public:
   /// An int list: returns its length (0 when absent) and sets `values`.
   int getInts(const char *name, const int64_t **values) const;
   int getFloats(const char *name, const float **values) const;
+  /// A string list: returns its length (0 when absent) and stores up to
+  /// `max` NUL-terminated entries in `out`.
+  int getStrings(const char *name, const char **out, int max) const;
   /// The index (into the model's tensors) of a tensor attribute, or -1.
   int getTensorIndex(const char *name) const;
 
@@ -64,6 +67,7 @@ struct KernelContext {
   /// Inputs in ONNX order; nullptr for an absent optional input.
   const TensorView *const *inputs = nullptr;
   int numInputs = 0;
+  /// Outputs in ONNX order; nullptr for an absent optional output.
   TensorView *const *outputs = nullptr;
   int numOutputs = 0;
   Attributes attrs;

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace iron::rt {
 
@@ -25,6 +26,24 @@ size_t dtypeSize(DType t);
 const char *dtypeName(DType t);
 inline bool isFloat(DType t) {
   return t == DType::F32 || t == DType::F64 || t == DType::F16 || t == DType::BF16;
+}
+
+/// IEEE half <-> float, bfloat16 <-> float.
+float halfToFloat(uint16_t h);
+uint16_t floatToHalf(float f);
+inline float bf16ToFloat(uint16_t b) {
+  uint32_t bits = uint32_t(b) << 16;
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+inline uint16_t floatToBf16(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  if ((bits & 0x7FFFFFFF) > 0x7F800000) // NaN: keep it a (quiet) NaN
+    return uint16_t((bits >> 16) | 0x40);
+  bits += 0x7FFF + ((bits >> 16) & 1); // round to nearest even
+  return uint16_t(bits >> 16);
 }
 
 constexpr int kMaxRank = 8;
