@@ -90,7 +90,7 @@ Status axisFor(KernelContext &ctx, int64_t &axis, const TensorView &x) {
 // Reduce*: one driver, the op chosen at compile time.
 //===----------------------------------------------------------------------===//
 
-enum class Red { Sum, Mean, Max, Min, Prod, SumSquare, LogSum, LogSumExp };
+enum class Red { Sum, Mean, Max, Min, Prod, SumSquare, LogSum, LogSumExp, L1, L2 };
 
 /// Plans the reduction: axes from the `axes` input (ReduceSum-13, all of
 /// them from opset 18) or attribute; none means all, or nothing with
@@ -163,13 +163,17 @@ template <Red K, typename T> T reduceOne(const ReducePlan &p, const T *x) {
     forEachReduced(p, x, [&](T v) {
       if constexpr (K == Red::Prod)
         acc *= Acc<T>(v);
-      else if constexpr (K == Red::SumSquare)
+      else if constexpr (K == Red::SumSquare || K == Red::L2)
         acc += Acc<T>(v) * Acc<T>(v);
+      else if constexpr (K == Red::L1)
+        acc += v < T(0) ? Acc<T>(T(0) - v) : Acc<T>(v);
       else
         acc += Acc<T>(v);
     });
     if constexpr (K == Red::LogSum)
       return fromReal<T>(std::log(realOf<T>(acc)));
+    if constexpr (K == Red::L2) // integer L2 truncates, as numpy's astype
+      return fromReal<T>(std::sqrt(realOf<T>(acc)));
     if constexpr (K == Red::Mean) {
       if constexpr (kIsFloat<T>)
         return acc / T(p.redCount);
@@ -1100,6 +1104,8 @@ const KernelDef kReduceKernels[] = {
     {"ReduceMin", reducePrepare, reduceEval<Red::Min>},
     {"ReduceProd", reducePrepare, reduceEval<Red::Prod>},
     {"ReduceSumSquare", reducePrepare, reduceEval<Red::SumSquare>},
+    {"ReduceL1", reducePrepare, reduceEval<Red::L1>},
+    {"ReduceL2", reducePrepare, reduceEval<Red::L2>},
     {"ReduceLogSum", reducePrepare, reduceEval<Red::LogSum>},
     {"ReduceLogSumExp", reducePrepare, reduceEval<Red::LogSumExp>},
     {"ArgMax", argPrepare, argEval<true>},
