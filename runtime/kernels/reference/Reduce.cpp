@@ -1095,6 +1095,36 @@ Status stftEval(KernelContext &ctx) {
   });
 }
 
+/// DynamicQuantizeLinear: uint8 quantization with a range computed from the
+/// data, which must include 0: scale = (max(0, max x) - min(0, min x)) / 255,
+/// zero point = saturate(round(-min / scale)), y = saturate(round(x / scale)
+/// + zero point), rounding half to even.
+Status dynamicQuantizeLinear(KernelContext &ctx) {
+  const TensorView *x = ctx.input(0);
+  TensorView *y = ctx.output(0), *scale = ctx.output(1), *zeroPoint = ctx.output(2);
+  if (!x || x->dtype != DType::F32)
+    return ctx.fail("supports f32 input");
+  if (!y || y->dtype != DType::U8 || !scale || scale->dtype != DType::F32 || !zeroPoint ||
+      zeroPoint->dtype != DType::U8 || y->numel() != x->numel())
+    return ctx.fail("needs outputs y (u8, shaped as x), y_scale (f32), y_zero_point (u8)");
+  const float *in = x->as<float>();
+  int64_t n = x->numel();
+  float lo = 0.0f, hi = 0.0f;
+  for (int64_t i = 0; i < n; ++i) {
+    lo = std::fmin(lo, in[i]);
+    hi = std::fmax(hi, in[i]);
+  }
+  float s = (hi - lo) / 255.0f;
+  auto saturate = [](float v) { return uint8_t(std::fmin(255.0f, std::fmax(0.0f, v))); };
+  uint8_t zp = s == 0.0f ? 0 : saturate(std::nearbyint(-lo / s));
+  *scale->as<float>() = s;
+  *zeroPoint->as<uint8_t>() = zp;
+  uint8_t *out = y->as<uint8_t>();
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = s == 0.0f ? zp : saturate(std::nearbyint(in[i] / s) + float(zp));
+  return Status::Ok;
+}
+
 } // namespace
 
 const KernelDef kReduceKernels[] = {
@@ -1105,6 +1135,7 @@ const KernelDef kReduceKernels[] = {
     {"ReduceProd", reducePrepare, reduceEval<Red::Prod>},
     {"ReduceSumSquare", reducePrepare, reduceEval<Red::SumSquare>},
     {"ReduceL1", reducePrepare, reduceEval<Red::L1>},
+    {"DynamicQuantizeLinear", nullptr, dynamicQuantizeLinear},
     {"ReduceL2", reducePrepare, reduceEval<Red::L2>},
     {"ReduceLogSum", reducePrepare, reduceEval<Red::LogSum>},
     {"ReduceLogSumExp", reducePrepare, reduceEval<Red::LogSumExp>},
