@@ -80,6 +80,17 @@ llvm::Error parseDimParamOption(llvm::StringRef text, ImportOptions &options) {
   return llvm::Error::success();
 }
 
+llvm::Error parseShapeOptions(ArrayRef<std::string> inputShapes,
+                              ArrayRef<std::string> dimParams, ImportOptions &options) {
+  for (const auto &s : inputShapes)
+    if (llvm::Error e = parseInputShapeOption(s, options))
+      return e;
+  for (const auto &s : dimParams)
+    if (llvm::Error e = parseDimParamOption(s, options))
+      return e;
+  return llvm::Error::success();
+}
+
 ExitCode ImportReport::exitCode() const {
   if (!malformed.empty())
     return ExitBadInput;

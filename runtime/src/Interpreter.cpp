@@ -182,6 +182,22 @@ Interpreter::Interpreter(const Model &model) : model_(model) {
   }
 }
 
+KernelContext Interpreter::contextFor(const Op &op) {
+  KernelContext ctx;
+  ctx.kind = op.def->kind()->c_str();
+  ctx.node = op.node;
+  ctx.inputs = op.inputs;
+  ctx.numInputs = op.numInputs;
+  ctx.outputs = op.outputs;
+  ctx.numOutputs = op.numOutputs;
+  ctx.attrs = Attributes(op.def);
+  ctx.tensors = tensors_;
+  ctx.numTensors = int(model_.get()->tensors()->size());
+  ctx.message = error_;
+  ctx.messageSize = sizeof error_;
+  return ctx;
+}
+
 Interpreter::~Interpreter() {
   delete[] tensors_;
   delete[] ops_;
@@ -204,18 +220,7 @@ Status Interpreter::computeScratch() {
       return fail(Status::UnsupportedKernel, "no kernel for '%s' (node '%s')", kind, op.node);
     if (!op.kernel->prepare)
       continue;
-    KernelContext ctx;
-    ctx.kind = kind;
-    ctx.node = op.node;
-    ctx.inputs = op.inputs;
-    ctx.numInputs = op.numInputs;
-    ctx.outputs = op.outputs;
-    ctx.numOutputs = op.numOutputs;
-    ctx.attrs = Attributes(op.def);
-    ctx.tensors = tensors_;
-    ctx.numTensors = int(model_.get()->tensors()->size());
-    ctx.message = error_;
-    ctx.messageSize = sizeof error_;
+    KernelContext ctx = contextFor(op);
     size_t bytes = 0;
     Status s = op.kernel->prepare(ctx, &bytes);
     if (s != Status::Ok)
@@ -260,20 +265,9 @@ Status Interpreter::invoke() {
   const fb::Model *m = model_.get();
   for (uint32_t o = 0; o < m->operators()->size(); ++o) {
     Op &op = ops_[o];
-    KernelContext ctx;
-    ctx.kind = op.def->kind()->c_str();
-    ctx.node = op.node;
-    ctx.inputs = op.inputs;
-    ctx.numInputs = op.numInputs;
-    ctx.outputs = op.outputs;
-    ctx.numOutputs = op.numOutputs;
-    ctx.attrs = Attributes(op.def);
-    ctx.tensors = tensors_;
-    ctx.numTensors = int(m->tensors()->size());
+    KernelContext ctx = contextFor(op);
     ctx.scratch = scratch_;
     ctx.scratchBytes = scratchBytes_;
-    ctx.message = error_;
-    ctx.messageSize = sizeof error_;
     std::chrono::steady_clock::time_point start;
     if (profiler_)
       start = std::chrono::steady_clock::now();

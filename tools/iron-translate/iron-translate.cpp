@@ -36,16 +36,10 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "Iron: ONNX to MLIR translation\n");
 
   iron::ImportOptions options;
-  for (const auto &s : inputShapes)
-    if (Error e = iron::parseInputShapeOption(s, options)) {
-      WithColor::error(errs(), "iron-translate") << toString(std::move(e)) << "\n";
-      return iron::ExitUsage;
-    }
-  for (const auto &s : dimParams)
-    if (Error e = iron::parseDimParamOption(s, options)) {
-      WithColor::error(errs(), "iron-translate") << toString(std::move(e)) << "\n";
-      return iron::ExitUsage;
-    }
+  if (Error e = iron::parseShapeOptions(inputShapes, dimParams, options)) {
+    WithColor::error(errs(), "iron-translate") << toString(std::move(e)) << "\n";
+    return iron::ExitUsage;
+  }
   options.cleanup = !noCleanup;
   options.requireStaticShapes = !allowDynamic;
 

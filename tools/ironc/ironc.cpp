@@ -85,12 +85,8 @@ enum class Mode { Check, Import, Compile };
 
 static int run(Mode mode) {
   iron::ImportOptions options;
-  for (const auto &s : inputShapes)
-    if (Error e = iron::parseInputShapeOption(s, options))
-      return fail(toString(std::move(e)), iron::ExitUsage);
-  for (const auto &s : dimParams)
-    if (Error e = iron::parseDimParamOption(s, options))
-      return fail(toString(std::move(e)), iron::ExitUsage);
+  if (Error e = iron::parseShapeOptions(inputShapes, dimParams, options))
+    return fail(toString(std::move(e)), iron::ExitUsage);
 
   mlir::DialectRegistry registry;
   iron::registerImportDialects(registry);

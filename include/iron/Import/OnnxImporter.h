@@ -36,6 +36,10 @@ struct ImportOptions {
 llvm::Error parseInputShapeOption(llvm::StringRef text, ImportOptions &options);
 /// Parses "name=value" into `options.dimParams`.
 llvm::Error parseDimParamOption(llvm::StringRef text, ImportOptions &options);
+/// Parses every --input-shape and --dim value of a command line.
+llvm::Error parseShapeOptions(llvm::ArrayRef<std::string> inputShapes,
+                              llvm::ArrayRef<std::string> dimParams,
+                              ImportOptions &options);
 
 /// Every problem found while importing one model, gathered so that a user
 /// sees them all at once.

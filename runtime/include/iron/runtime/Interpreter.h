@@ -85,6 +85,7 @@ private:
   struct Op;
   Status fail(Status s, const char *format, ...);
   Status computeScratch();
+  KernelContext contextFor(const Op &op);
 
   const Model &model_;
   TensorView *tensors_ = nullptr; // one view per tensor of the model
