@@ -47,6 +47,25 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# The zoo's onnxruntime comparison (zoo.ort.*) needs onnxruntime-node, which
+# ships its CPU binaries in the npm tarball (no install scripts needed).
+if [ "$mode" = test ]; then
+  if ! command -v node >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    echo "==> installing Debian's nodejs and npm"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends nodejs npm
+  fi
+  if command -v npm >/dev/null 2>&1; then
+    echo "==> npm install in test/ort (onnxruntime-node)"
+    (cd "$root/test/ort" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null) ||
+      echo "==> warning: npm install failed; the zoo.ort.* tests will be skipped" >&2
+  else
+    echo "==> warning: node has no npm; the zoo.ort.* tests will be skipped" >&2
+  fi
+fi
+
 echo "==> configuring and building in $build"
 start=$(date +%s)
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
