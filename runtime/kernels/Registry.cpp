@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "iron/runtime/Kernel.h"
+#include "kernels/optimized/Families.h"
 #include "kernels/reference/Families.h"
 
 #include <cstring>
@@ -34,7 +35,10 @@ const KernelDef *findReferenceKernel(const char *kind) {
 }
 
 const KernelDef *findKernel(const char *kind) {
-  // Optimized kernels are added in front of this lookup as they come.
+  // Optimized kernels take precedence; the reference ones cover the rest.
+  for (int i = 0; i < optimized::kNumOptimizedKernels; ++i)
+    if (std::strcmp(optimized::kOptimizedKernels[i].kind, kind) == 0)
+      return &optimized::kOptimizedKernels[i];
   return findReferenceKernel(kind);
 }
 

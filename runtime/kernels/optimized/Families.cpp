@@ -1,0 +1,14 @@
+//===- Families.cpp - The optimized kernel table --------------------------===//
+
+#include "kernels/optimized/Families.h"
+
+namespace iron::rt::optimized {
+
+const KernelDef kOptimizedKernels[] = {
+    {"Conv", convPrepare, convEval},
+    {"Gemm", gemmPrepare, gemmEval},
+    {"MatMul", matMulPrepare, matMulEval},
+};
+const int kNumOptimizedKernels = int(sizeof kOptimizedKernels / sizeof kOptimizedKernels[0]);
+
+} // namespace iron::rt::optimized

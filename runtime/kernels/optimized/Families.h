@@ -1,0 +1,26 @@
+//===- Families.h - The optimized kernel table ----------------------------===//
+//
+// Optimized kernels replace reference ones of the same kind (findKernel
+// consults this table first). Each keeps its reference kernel's checks: its
+// prepare runs the reference prepare, then sizes its own scratch.
+//
+//===----------------------------------------------------------------------===//
+#ifndef IRON_RUNTIME_KERNELS_OPTIMIZED_FAMILIES_H
+#define IRON_RUNTIME_KERNELS_OPTIMIZED_FAMILIES_H
+
+#include "iron/runtime/Kernel.h"
+
+namespace iron::rt::optimized {
+/// f32 Conv, MatMul and Gemm on a packed, cache-blocked SGEMM.
+extern const KernelDef kOptimizedKernels[];
+extern const int kNumOptimizedKernels;
+
+Status convPrepare(KernelContext &ctx, size_t *scratchBytes);
+Status convEval(KernelContext &ctx);
+Status matMulPrepare(KernelContext &ctx, size_t *scratchBytes);
+Status matMulEval(KernelContext &ctx);
+Status gemmPrepare(KernelContext &ctx, size_t *scratchBytes);
+Status gemmEval(KernelContext &ctx);
+} // namespace iron::rt::optimized
+
+#endif
