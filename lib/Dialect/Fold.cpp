@@ -614,11 +614,4 @@ OpFoldResult foldOnnxOp(Operation *op, ArrayRef<Attribute> operands) {
   return toAttr(*t, op->getResult(0).getType());
 }
 
-LogicalResult foldOnnxOp(Operation *op, ArrayRef<Attribute> operands,
-                         SmallVectorImpl<OpFoldResult> &results) {
-  // Multi-result ops (Dropout, Split) are simplified by canonicalization
-  // patterns instead.
-  return failure();
-}
-
 } // namespace iron

@@ -118,9 +118,15 @@ public:
     buffer_.assign(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
   }
 
-  /// Runs prepare (if any) and eval; nullptr inputs are absent optionals.
+  /// Runs prepare (if any) and eval of the kernel findKernel picks; nullptr
+  /// inputs are absent optionals.
   Status run(std::vector<const OwnedTensor *> inputs, std::vector<OwnedTensor *> outputs) {
-    const KernelDef *def = findKernel(kind_.c_str());
+    return run(findKernel(kind_.c_str()), std::move(inputs), std::move(outputs));
+  }
+
+  /// The same with a given kernel (e.g. the reference one, to compare).
+  Status run(const KernelDef *def, std::vector<const OwnedTensor *> inputs,
+             std::vector<OwnedTensor *> outputs) {
     if (!def) {
       message_ = "no kernel for " + kind_;
       return Status::UnsupportedKernel;
@@ -152,7 +158,7 @@ public:
     if (def->prepare)
       s = def->prepare(ctx, &scratch);
     if (s == Status::Ok) {
-      scratch_.assign(scratch + 64, 0xAB); // garbage: kernels must initialize
+      scratch_.assign(scratch + 64, 0xFF); // NaN garbage: kernels must initialize
       auto p = reinterpret_cast<uintptr_t>(scratch_.data());
       ctx.scratch = reinterpret_cast<void *>((p + 63) / 64 * 64);
       ctx.scratchBytes = scratch;

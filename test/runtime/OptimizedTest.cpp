@@ -30,63 +30,6 @@ namespace opt = iron::rt::optimized;
 
 namespace {
 
-/// Runs one KernelDef (prepare, then eval) on an operator built the way
-/// KernelRunner builds it.
-class DefRunner {
-public:
-  DefRunner(const char *kind, const std::vector<AttrSpec> &attrs) : kind_(kind) {
-    flatbuffers::FlatBufferBuilder fbb;
-    std::vector<flatbuffers::Offset<iron::fb::Attribute>> list;
-    for (const AttrSpec &a : attrs)
-      list.push_back(iron::fb::CreateAttribute(
-          fbb, fbb.CreateString(a.name), a.kind, a.i, a.f,
-          a.kind == iron::fb::AttributeKind::string_ ? fbb.CreateString(a.s) : 0,
-          a.kind == iron::fb::AttributeKind::ints ? fbb.CreateVector(a.ints) : 0,
-          a.kind == iron::fb::AttributeKind::floats ? fbb.CreateVector(a.floats) : 0, 0, -1));
-    auto op = iron::fb::CreateOperator(fbb, fbb.CreateString(kind), 0, 0,
-                                       fbb.CreateVectorOfSortedTables(&list));
-    fbb.Finish(op);
-    buffer_.assign(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
-  }
-
-  Status run(const KernelDef *def, std::vector<const OwnedTensor *> inputs,
-             std::vector<OwnedTensor *> outputs) {
-    std::vector<const TensorView *> in;
-    for (auto *t : inputs)
-      in.push_back(t ? &t->view : nullptr);
-    std::vector<TensorView *> out;
-    for (auto *t : outputs)
-      out.push_back(&t->view);
-    char message[512] = "";
-    KernelContext ctx;
-    ctx.kind = kind_.c_str();
-    ctx.node = "test";
-    ctx.inputs = in.data();
-    ctx.numInputs = int(in.size());
-    ctx.outputs = out.data();
-    ctx.numOutputs = int(out.size());
-    ctx.attrs = Attributes(flatbuffers::GetRoot<iron::fb::Operator>(buffer_.data()));
-    ctx.message = message;
-    ctx.messageSize = sizeof message;
-    size_t scratch = 0;
-    Status s = def->prepare ? def->prepare(ctx, &scratch) : Status::Ok;
-    if (s == Status::Ok) {
-      scratch_.assign(scratch + 64, 0xFF); // NaN garbage: kernels must initialize
-      auto p = reinterpret_cast<uintptr_t>(scratch_.data());
-      ctx.scratch = reinterpret_cast<void *>((p + 63) / 64 * 64);
-      ctx.scratchBytes = scratch;
-      s = def->eval(ctx);
-    }
-    message_ = message;
-    return s;
-  }
-  const std::string &message() const { return message_; }
-
-private:
-  std::string kind_, message_;
-  std::vector<uint8_t> buffer_, scratch_;
-};
-
 OwnedTensor randomTensor(std::mt19937 &rng, std::vector<int64_t> shape) {
   OwnedTensor t(DType::F32, shape);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
@@ -131,7 +74,7 @@ int compareKernels(const char *kind, const std::vector<AttrSpec> &attrs,
   EXPECT_NE(ref, fast) << kind << " has no optimized kernel";
   if (!ref || !fast)
     return 0;
-  DefRunner runner(kind, attrs);
+  KernelRunner runner(kind, attrs);
   OwnedTensor expected = garbage(outShape);
   Status rs = runner.run(ref, inputs, {&expected});
   EXPECT_EQ(rs, Status::Ok) << what << ": reference: " << runner.message();
@@ -321,7 +264,7 @@ TEST(OptimizedConv, Random) {
 TEST(OptimizedConv, ChecksMatchReference) {
   // The optimized prepare rejects what the reference one rejects.
   OwnedTensor x(DType::F32, {1, 3, 5, 5}), w(DType::F32, {4, 2, 3, 3}), y(DType::F32, {1, 4, 3, 3});
-  DefRunner runner("Conv", {});
+  KernelRunner runner("Conv", {});
   EXPECT_EQ(runner.run(findKernel("Conv"), {&x, &w}, {&y}), Status::KernelError);
   EXPECT_EQ(runner.run(findReferenceKernel("Conv"), {&x, &w}, {&y}), Status::KernelError);
   OwnedTensor w2(DType::F32, {4, 3, 3, 3}), bad(DType::F32, {1, 4, 4, 4});

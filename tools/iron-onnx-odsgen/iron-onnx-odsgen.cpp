@@ -206,17 +206,16 @@ void emitOp(std::ostream &out, const OpSchema &schema) {
          "      return ::iron::verifyOnnxOp(getOperation());\n"
          "    }\n";
   if (name == "Constant" || kFoldable.count(name)) {
-    if (singleResult(schema))
-      out << "    ::mlir::OpFoldResult $cppClass::fold(FoldAdaptor adaptor) {\n"
-             "      return ::iron::foldOnnxOp(getOperation(), "
-             "adaptor.getOperands());\n"
-             "    }\n";
-    else
-      out << "    ::mlir::LogicalResult $cppClass::fold(FoldAdaptor adaptor,\n"
-             "        ::llvm::SmallVectorImpl<::mlir::OpFoldResult> &results) {\n"
-             "      return ::iron::foldOnnxOp(getOperation(), "
-             "adaptor.getOperands(), results);\n"
-             "    }\n";
+    if (!singleResult(schema)) {
+      std::cerr << "iron-onnx-odsgen: " << name
+                << " has several results; fold it with a canonicalization "
+                   "pattern instead\n";
+      std::exit(1);
+    }
+    out << "    ::mlir::OpFoldResult $cppClass::fold(FoldAdaptor adaptor) {\n"
+           "      return ::iron::foldOnnxOp(getOperation(), "
+           "adaptor.getOperands());\n"
+           "    }\n";
   }
   out << "  }];\n";
   if (name == "Constant" || kFoldable.count(name))

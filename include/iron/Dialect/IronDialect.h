@@ -17,11 +17,10 @@ namespace iron {
 mlir::LogicalResult verifyOnnxOp(mlir::Operation *op);
 
 /// Evaluates an op whose operands are small constants (shape subgraphs).
+/// (Single-result ops only; multi-result ops such as Dropout are simplified
+/// by canonicalization patterns.)
 mlir::OpFoldResult foldOnnxOp(mlir::Operation *op,
                               llvm::ArrayRef<mlir::Attribute> operands);
-mlir::LogicalResult foldOnnxOp(mlir::Operation *op,
-                               llvm::ArrayRef<mlir::Attribute> operands,
-                               llvm::SmallVectorImpl<mlir::OpFoldResult> &results);
 } // namespace iron
 
 #define GET_OP_CLASSES
