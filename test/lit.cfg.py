@@ -1,5 +1,6 @@
 # lit configuration for Iron's IR, import and tool tests.
 import os
+import sys
 import lit.formats
 from lit.llvm import llvm_config
 
@@ -14,6 +15,8 @@ config.excludes = ["Inputs", "unittests", "conformance", "models", "lit.cfg.py"]
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
 config.substitutions.append(("%iron_src", config.iron_src_root))
+# The interpreter running lit: report checks need only its standard library.
+config.substitutions.append(("%python", sys.executable))
 llvm_config.add_tool_substitutions(
     ["ironc", "iron-opt", "iron-translate"], [config.iron_tools_dir])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

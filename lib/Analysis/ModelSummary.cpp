@@ -7,71 +7,17 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/Format.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace iron {
 
-static int64_t product(ArrayRef<int64_t> dims) {
-  int64_t n = 1;
-  for (int64_t d : dims)
-    n *= d;
-  return n;
-}
-
-static ShapedType staticType(Value v) {
-  auto t = dyn_cast<ShapedType>(v.getType());
-  return t && t.hasStaticShape() ? t : ShapedType();
-}
-
 int64_t countMACs(Operation *op) {
-  StringRef name = op->getName().stripDialect();
-  if (!isa<IronDialect>(op->getDialect()) || op->getNumResults() == 0)
-    return 0;
-  ShapedType out = staticType(op->getResult(0));
-  if (!out)
-    return 0;
-  if (name == "Conv" || name == "ConvInteger" || name == "QLinearConv") {
-    // Every output element sums over (C / group) x kernel inputs; W holds
-    // exactly that many values per output channel. QLinearConv's operands
-    // are (x, x_scale, x_zero_point, w, ...).
-    ShapedType w = staticType(op->getOperand(name == "QLinearConv" ? 3 : 1));
-    if (!w)
-      return 0;
-    return out.getNumElements() * product(w.getShape().drop_front());
-  }
-  if (name == "ConvTranspose") {
-    // Every input element is scattered through (M / group) x kernel weights.
-    ShapedType x = staticType(op->getOperand(0));
-    ShapedType w = staticType(op->getOperand(1));
-    if (!x || !w)
-      return 0;
-    return x.getNumElements() * product(w.getShape().drop_front());
-  }
-  if (name == "Gemm") {
-    ShapedType a = staticType(op->getOperand(0));
-    if (!a)
-      return 0;
-    auto transA = op->getAttrOfType<IntegerAttr>("transA");
-    int64_t k = a.getDimSize(transA && transA.getInt() ? 0 : 1);
-    return out.getNumElements() * k;
-  }
-  if (name == "MatMul" || name == "MatMulInteger" || name == "QLinearMatMul") {
-    ShapedType a = staticType(op->getOperand(0));
-    if (!a)
-      return 0;
-    return out.getNumElements() * a.getDimSize(a.getRank() - 1);
-  }
-  if (name == "LSTM" || name == "GRU" || name == "RNN") {
-    // X: [seq, batch, input], W: [dirs, gates*hidden, input],
-    // R: [dirs, gates*hidden, hidden]; one W and one R product per step.
-    ShapedType x = staticType(op->getOperand(0));
-    ShapedType w = staticType(op->getOperand(1));
-    ShapedType r = staticType(op->getOperand(2));
-    if (!x || !w || !r)
-      return 0;
-    int64_t steps = x.getDimSize(0) * x.getDimSize(1);
-    return steps * (w.getNumElements() + r.getNumElements());
-  }
+  // The ops count their own work; this is the MAC total of that count (0
+  // for ops of other dialects and for dynamic shapes).
+  if (auto w = dyn_cast<WorkCountOpInterface>(op))
+    return static_cast<int64_t>(std::llround(w.countWork().totalMACs()));
   return 0;
 }
 

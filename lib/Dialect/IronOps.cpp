@@ -13,4 +13,5 @@
 using namespace mlir;
 
 #define GET_OP_CLASSES
+#include "iron/Dialect/IronInterfaces.cpp.inc"
 #include "iron/Dialect/IronOps.cpp.inc"

@@ -24,6 +24,14 @@ using namespace mlir;
 namespace iron {
 namespace {
 
+flatbuffers::Offset<fb::Cost>
+createCost(flatbuffers::FlatBufferBuilder &fbb, const PredictedCost &c) {
+  return fb::CreateCost(fbb, c.latencyMs, c.latencyMsLow, c.latencyMsHigh,
+                        c.energyUj, c.macs, c.bytesMoved,
+                        fbb.CreateString(c.bound));
+}
+
+
 fb::ElementType elementTypeOf(Type t) {
   if (t.isF32()) return fb::ElementType::f32;
   if (t.isF64()) return fb::ElementType::f64;
@@ -265,10 +273,15 @@ llvm::Expected<Artifact> Emitter::run(func::FuncOp func, const EmitOptions &opti
       attrs.push_back(*attr);
     }
     std::vector<std::string> nodes = {node};
+    flatbuffers::Offset<fb::Cost> predicted;
+    auto cost = options.kernelCosts.find(node);
+    if (cost != options.kernelCosts.end())
+      predicted = createCost(fbb, cost->second);
     operators.push_back(fb::CreateOperator(
         fbb, fbb.CreateString(op.getName().stripDialect().str()),
         fbb.CreateVector(in), fbb.CreateVector(out),
-        fbb.CreateVectorOfSortedTables(&attrs), fbb.CreateVectorOfStrings(nodes)));
+        fbb.CreateVectorOfSortedTables(&attrs), fbb.CreateVectorOfStrings(nodes),
+        predicted));
   }
   for (Value v : ret->getOperands()) {
     auto index = tensorFor(v);
@@ -290,12 +303,16 @@ llvm::Expected<Artifact> Emitter::run(func::FuncOp func, const EmitOptions &opti
   auto model = fb::CreateModel(
       fbb, /*schema_version=*/1000, fbb.CreateString(options.producer),
       fbb.CreateString(source),
-      fb::CreateTarget(fbb, fbb.CreateString(options.target)),
+      fb::CreateTarget(fbb, fbb.CreateString(options.target),
+                       options.targetHash.empty()
+                           ? 0
+                           : fbb.CreateString(options.targetHash)),
       fbb.CreateVector(tensors), fbb.CreateVector(operators),
       fbb.CreateVector(inputs), fbb.CreateVector(outputs),
       fbb.CreateVector(buffers),
       fb::CreateMemoryPlan(fbb, plan.arenaBytes, plan.lowerBound,
-                           MemoryPlan::kAlignment));
+                           MemoryPlan::kAlignment),
+      options.modelCost ? createCost(fbb, *options.modelCost) : 0);
   fb::FinishModelBuffer(fbb, model);
   artifact.bytes.assign(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
   return artifact;

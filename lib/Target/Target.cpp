@@ -39,21 +39,23 @@ namespace iron {
 //===----------------------------------------------------------------------===//
 
 namespace {
-struct PrecisionName {
-  Precision p;
-  const char *name;
-};
-const PrecisionName kPrecisionNames[] = {
-    {Precision::FP64, "fp64"},   {Precision::FP32, "fp32"},
-    {Precision::TF32, "tf32"},   {Precision::FP16, "fp16"},
-    {Precision::BF16, "bf16"},   {Precision::FP8, "fp8"},
-    {Precision::INT32, "int32"}, {Precision::INT16, "int16"},
-    {Precision::INT8, "int8"},   {Precision::INT4, "int4"},
-};
-
 const char *const kKindNames[] = {"gpu", "jetson", "npu", "mcu", "cpu"};
 const char *const kClassNames[] = {"matrix", "vector", "general"};
 const char *const kRoleNames[] = {"activations", "weights", "code"};
+// The kernel classes of WorkCount.h that can be keys of `efficiency.classes`
+// ("none" is not a kernel), plus the prefix covering every contraction.
+const char *const kKernelClassNames[] = {"contraction",
+                                         "contraction.gemm",
+                                         "contraction.conv",
+                                         "contraction.conv_pointwise",
+                                         "contraction.depthwise",
+                                         "contraction.recurrent",
+                                         "elementwise",
+                                         "pooling",
+                                         "reduction",
+                                         "normalization",
+                                         "data_movement",
+                                         "other"};
 
 std::string joinNames(ArrayRef<const char *> names) {
   std::string out;
@@ -67,38 +69,14 @@ std::string joinNames(ArrayRef<const char *> names) {
 
 std::string precisionList() {
   std::string out;
-  for (const PrecisionName &pn : kPrecisionNames) {
+  for (Precision p : allPrecisions()) {
     if (!out.empty())
       out += ", ";
-    out += pn.name;
+    out += stringifyPrecision(p).str();
   }
   return out;
 }
 } // namespace
-
-StringRef stringifyPrecision(Precision p) {
-  for (const PrecisionName &pn : kPrecisionNames)
-    if (pn.p == p)
-      return pn.name;
-  return "?";
-}
-
-std::optional<Precision> parsePrecision(StringRef key) {
-  for (const PrecisionName &pn : kPrecisionNames)
-    if (key == pn.name)
-      return pn.p;
-  return std::nullopt;
-}
-
-const std::vector<Precision> &allPrecisions() {
-  static const std::vector<Precision> all = [] {
-    std::vector<Precision> v;
-    for (const PrecisionName &pn : kPrecisionNames)
-      v.push_back(pn.p);
-    return v;
-  }();
-  return all;
-}
 
 StringRef stringifyTargetKind(TargetKind k) {
   return kKindNames[static_cast<int>(k)];
@@ -114,25 +92,67 @@ StringRef stringifyMemoryRole(MemoryRole r) {
 // Small queries
 //===----------------------------------------------------------------------===//
 
-double EfficiencyModel::evaluate(double ops) const {
-  auto param = [&](const char *name) {
+double EfficiencyCurve::evaluate(double ops, int corner) const {
+  // eta grows with eta/eta_max and shrinks with half_ops.
+  auto param = [&](const char *name, bool etaGrowsWithIt) {
     auto it = params.find(name);
-    return it == params.end() ? 0.0 : it->second.value;
+    if (it == params.end())
+      return 0.0;
+    const Quantity &q = it->second;
+    if (corner == 0 || !q.hasRange)
+      return q.value;
+    return (corner > 0) == etaGrowsWithIt ? q.high : q.low;
   };
   double eta = 1.0;
   switch (kind) {
   case Kind::Fixed:
-    eta = param("eta");
+    eta = param("eta", true);
     break;
   case Kind::Saturating: {
-    double half = param("half_ops");
-    eta = ops <= 0 ? 0.0 : param("eta_max") * ops / (ops + half);
+    double half = param("half_ops", false);
+    eta = ops <= 0 ? 0.0 : param("eta_max", true) * ops / (ops + half);
     break;
   }
   }
   if (range)
     eta = std::clamp(eta, range->first, range->second);
   return eta;
+}
+
+double TilingModel::utilization(int64_t batch, int64_t m, int64_t n,
+                                int64_t k) const {
+  auto tile = [](const std::optional<Quantity> &q) -> int64_t {
+    return q && q->value >= 1 ? static_cast<int64_t>(q->value) : 1;
+  };
+  auto ceilDiv = [](int64_t a, int64_t b) { return (a + b - 1) / b; };
+  if (batch <= 0 || m <= 0 || n <= 0 || k <= 0)
+    return 1.0;
+  int64_t tm = tile(this->m), tn = tile(this->n), tk = tile(this->k);
+  int64_t tilesM = ceilDiv(m, tm), tilesN = ceilDiv(n, tn);
+  double padding = (double(m) / double(tilesM * tm)) *
+                   (double(n) / double(tilesN * tn)) *
+                   (double(k) / double(ceilDiv(k, tk) * tk));
+  double waves = 1.0;
+  if (parallel && parallel->value >= 1) {
+    int64_t p = static_cast<int64_t>(parallel->value);
+    int64_t tiles = batch * tilesM * tilesN;
+    waves = double(tiles) / double(ceilDiv(tiles, p) * p);
+  }
+  return padding * waves;
+}
+
+const EfficiencyCurve &EfficiencyModel::forClass(StringRef kernelClass) const {
+  StringRef name = kernelClass;
+  while (!name.empty()) {
+    auto it = classes.find(name.str());
+    if (it != classes.end())
+      return it->second;
+    size_t dot = name.rfind('.');
+    if (dot == StringRef::npos)
+      break;
+    name = name.take_front(dot);
+  }
+  return *this;
 }
 
 bool OpSupport::supports(StringRef opType) const {
@@ -189,9 +209,22 @@ std::vector<const Quantity *> TargetDescription::allQuantities() const {
       out.push_back(&kv.second);
     add(u.sparsity24Speedup);
     add(u.vectorWidthBits);
-    if (u.efficiency)
-      for (const auto &kv : u.efficiency->params)
+    add(u.transcendentalOps);
+    auto addCurve = [&](const EfficiencyCurve &c) {
+      for (const auto &kv : c.params)
         out.push_back(&kv.second);
+      if (c.tiling) {
+        add(c.tiling->m);
+        add(c.tiling->n);
+        add(c.tiling->k);
+        add(c.tiling->parallel);
+      }
+    };
+    if (u.efficiency) {
+      addCurve(*u.efficiency);
+      for (const auto &kv : u.efficiency->classes)
+        addCurve(kv.second);
+    }
     if (u.ops.fallback) {
       out.push_back(&u.ops.fallback->transferBytesPerS);
       add(u.ops.fallback->overheadS);
@@ -206,6 +239,7 @@ std::vector<const Quantity *> TargetDescription::allQuantities() const {
   }
   out.push_back(&overhead.kernelLaunchS);
   add(overhead.inferenceS);
+  add(overhead.delegateCallS);
   if (energy) {
     for (const auto &kv : energy->pjPerOp)
       out.push_back(&kv.second);
@@ -695,6 +729,11 @@ private:
 
   void parseComputeUnit(const YNode &n, const std::string &field,
                         ComputeUnit &u);
+  void parseTiling(const YNode &n, const std::string &field,
+                   const std::string &inherited, TilingModel &t);
+  void parseCurve(const YNode &n, const std::string &field,
+                  const std::string &inherited, EfficiencyCurve &e,
+                  bool isClass);
   void parseEfficiency(const YNode &n, const std::string &field,
                        const std::string &inherited, EfficiencyModel &e);
   void parseOps(const YNode &n, const std::string &field,
@@ -706,11 +745,52 @@ private:
   void parsePowerMode(const YNode &n, const std::string &field, PowerMode &pm);
 };
 
-void TargetParser::parseEfficiency(const YNode &n, const std::string &field,
-                                   const std::string &inherited,
-                                   EfficiencyModel &e) {
+void TargetParser::parseTiling(const YNode &n, const std::string &field,
+                               const std::string &inherited, TilingModel &t) {
   if (!expectMap(n, field) ||
-      !checkKeys(n, field, {"model", "params", "range", "source", "note"}))
+      !checkKeys(n, field, {"m", "n", "k", "parallel", "source", "note"}))
+    return;
+  if (!blockSource(n, field, inherited, t.source))
+    return;
+  std::pair<StringRef, std::optional<Quantity> *> dims[] = {
+      {"m", &t.m}, {"n", &t.n}, {"k", &t.k}, {"parallel", &t.parallel}};
+  for (auto &[key, out] : dims) {
+    if (!getQuantity(n, key, field, t.source, Constraint::Positive, *out,
+                     false))
+      return;
+    if (!*out)
+      continue;
+    // Tiles and tile slots are counted in whole elements and whole units;
+    // utilization() truncates, so a fraction would be silently wrong.
+    const Quantity &q = **out;
+    for (double v : {q.value, q.low, q.high})
+      if (v != std::floor(v)) {
+        fail(*n.get(key), join(field, key),
+             "must be a positive integer, got " + formatNum(v));
+        return;
+      }
+  }
+  if (!t.m && !t.n && !t.k && !t.parallel)
+    fail(n, field, "a tiling needs at least one of m, n, k, parallel");
+}
+
+void TargetParser::parseCurve(const YNode &n, const std::string &field,
+                              const std::string &inherited, EfficiencyCurve &e,
+                              bool isClass) {
+  if (!expectMap(n, field))
+    return;
+  if (isClass) {
+    if (const YNode *c = n.get("classes")) {
+      fail(*c, join(field, "classes"),
+           "a class curve cannot have 'classes' of its own");
+      return;
+    }
+  }
+  SmallVector<StringRef> keys = {"model",  "params", "range",
+                                 "tiling", "source", "note"};
+  if (!isClass)
+    keys.push_back("classes");
+  if (!checkKeys(n, field, keys))
     return;
   std::string source;
   if (!blockSource(n, field, inherited, source))
@@ -721,10 +801,10 @@ void TargetParser::parseEfficiency(const YNode &n, const std::string &field,
     return;
   std::vector<std::pair<StringRef, Constraint>> required;
   if (model == "fixed") {
-    e.kind = EfficiencyModel::Kind::Fixed;
+    e.kind = EfficiencyCurve::Kind::Fixed;
     required = {{"eta", Constraint::Fraction}};
   } else if (model == "saturating") {
-    e.kind = EfficiencyModel::Kind::Saturating;
+    e.kind = EfficiencyCurve::Kind::Saturating;
     required = {{"eta_max", Constraint::Fraction},
                 {"half_ops", Constraint::Positive}};
   } else {
@@ -771,6 +851,50 @@ void TargetParser::parseEfficiency(const YNode &n, const std::string &field,
         !checkConstraint(*r, rf, hi, Constraint::Fraction, "range high"))
       return;
     e.range = {lo, hi};
+  }
+  if (const YNode *t = n.get("tiling")) {
+    TilingModel tiling;
+    parseTiling(*t, join(field, "tiling"), source, tiling);
+    if (failed)
+      return;
+    e.tiling = std::move(tiling);
+  }
+}
+
+void TargetParser::parseEfficiency(const YNode &n, const std::string &field,
+                                   const std::string &inherited,
+                                   EfficiencyModel &e) {
+  parseCurve(n, field, inherited, e, /*isClass=*/false);
+  if (failed)
+    return;
+  const YNode *classes = n.get("classes");
+  if (!classes)
+    return;
+  std::string cf = join(field, "classes");
+  if (!expectMap(*classes, cf))
+    return;
+  // Class curves inherit the efficiency block's source, not its tiling.
+  for (size_t i = 0; i < classes->map.size(); ++i) {
+    const auto &[name, node] = classes->map[i];
+    std::string kf = join(cf, name);
+    if (!llvm::is_contained(kKernelClassNames, StringRef(name))) {
+      fail(classes->keyLines[i], classes->keyCols[i], kf,
+           "unknown kernel class '" + name +
+               "' (expected one of: " + joinNames(kKernelClassNames) + ")");
+      return;
+    }
+    // Reported at the class name: a class curve shares nothing with the
+    // default but its source, so it must say which model it is.
+    if (node.kind == YNode::Map && !node.get("model")) {
+      fail(classes->keyLines[i], classes->keyCols[i], join(kf, "model"),
+           "missing required field 'model'");
+      return;
+    }
+    EfficiencyCurve curve;
+    parseCurve(node, kf, e.source, curve, /*isClass=*/true);
+    if (failed)
+      return;
+    e.classes[name] = std::move(curve);
   }
 }
 
@@ -838,8 +962,8 @@ void TargetParser::parseComputeUnit(const YNode &n, const std::string &field,
   if (!expectMap(n, field) ||
       !checkKeys(n, field,
                  {"name", "class", "count", "clock_hz", "peak_ops_per_s",
-                  "sparsity_2_4", "vector_width_bits", "efficiency", "ops",
-                  "source", "note"}))
+                  "sparsity_2_4", "vector_width_bits", "transcendental_ops",
+                  "efficiency", "ops", "source", "note"}))
     return;
   if (!blockSource(n, field, "", u.source) ||
       !getString(n, "name", field, true, u.name) ||
@@ -886,7 +1010,9 @@ void TargetParser::parseComputeUnit(const YNode &n, const std::string &field,
     }
   }
   if (!getQuantity(n, "vector_width_bits", field, u.source,
-                   Constraint::Positive, u.vectorWidthBits, false))
+                   Constraint::Positive, u.vectorWidthBits, false) ||
+      !getQuantity(n, "transcendental_ops", field, u.source,
+                   Constraint::Positive, u.transcendentalOps, false))
     return;
   if (const YNode *e = n.get("efficiency")) {
     EfficiencyModel model;
@@ -944,13 +1070,16 @@ void TargetParser::parseOverhead(const YNode &n, Overhead &o) {
   std::string field = "overhead";
   if (!expectMap(n, field) ||
       !checkKeys(n, field,
-                 {"kernel_launch_s", "inference_s", "source", "note"}))
+                 {"kernel_launch_s", "inference_s", "delegate_call_s", "source",
+                  "note"}))
     return;
   if (!blockSource(n, field, "", o.source) ||
       !getRequiredQuantity(n, "kernel_launch_s", field, o.source,
                            Constraint::NonNegative, o.kernelLaunchS) ||
       !getQuantity(n, "inference_s", field, o.source, Constraint::NonNegative,
-                   o.inferenceS, false))
+                   o.inferenceS, false) ||
+      !getQuantity(n, "delegate_call_s", field, o.source,
+                   Constraint::NonNegative, o.delegateCallS, false))
     return;
 }
 

@@ -23,6 +23,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -382,11 +384,166 @@ TEST(TargetBundled, EfficiencyModelsEvaluate) {
   EXPECT_EQ(fixed.evaluate(1), fixed.evaluate(1e9));
 }
 
+// Every bundled target models shape losses on the unit that runs its
+// contractions: tile and wave quantization on GPUs, MAC-array geometry on
+// NPUs, register blocking and SIMD width on MCUs (docs/cost-model.md,
+// "Efficiency").
+TEST(TargetBundled, EveryTargetHasAShapeAwareEfficiencyModel) {
+  for (const std::string &n : listBundledTargets()) {
+    TargetDescription t = load(n);
+    bool tiled = false;
+    for (const ComputeUnit &u : t.compute) {
+      if (u.unitClass == UnitClass::Vector || !u.efficiency)
+        continue;
+      if (const std::optional<TilingModel> &tm = u.efficiency->tiling) {
+        tiled = true;
+        EXPECT_TRUE(tm->m || tm->n || tm->k || tm->parallel) << n;
+        EXPECT_FALSE(llvm::StringRef(tm->source).trim().empty()) << n;
+      }
+      for (const auto &kv : u.efficiency->classes)
+        EXPECT_FALSE(kv.second.params.empty()) << n << "/" << kv.first;
+    }
+    EXPECT_TRUE(tiled) << n << ": no matrix or general unit has a tiling";
+  }
+}
+
+// One wave is one tile per SM (NVIDIA Matrix Multiplication Background
+// guide); SM counts from the datasheets: H100 SXM5 132, A100 108, AGX Orin 16
+// (2048 CUDA cores), Orin NX 16GB and Orin Nano 8GB 8 (1024 CUDA cores).
+TEST(TargetBundled, GpuWavesAreTheirSmCounts) {
+  const std::pair<const char *, const char *> units[] = {
+      {"nvidia-h100-sxm", "tensor-cores"},
+      {"nvidia-a100-sxm", "tensor-cores"},
+      {"nvidia-jetson-agx-orin", "gpu-tensor"},
+      {"nvidia-jetson-orin-nx", "gpu-tensor"},
+      {"nvidia-jetson-orin-nano", "gpu-tensor"},
+  };
+  const double sms[] = {132, 108, 16, 8, 8};
+  for (size_t i = 0; i < std::size(units); ++i) {
+    SCOPED_TRACE(units[i].first);
+    TargetDescription t = load(units[i].first);
+    const ComputeUnit *u = t.findUnit(units[i].second);
+    ASSERT_TRUE(u && u->efficiency && u->efficiency->tiling);
+    const TilingModel &tm = *u->efficiency->tiling;
+    ASSERT_TRUE(tm.parallel && tm.m && tm.n && tm.k);
+    EXPECT_EQ(tm.parallel->value, sms[i]);
+    // A GEMM whose tiles fill exactly one wave loses nothing.
+    int64_t m = int64_t(tm.m->value), n = int64_t(tm.n->value);
+    EXPECT_DOUBLE_EQ(
+        tm.utilization(1, m * int64_t(sms[i]), n, int64_t(tm.k->value)), 1.0);
+    // A depthwise convolution (N = 1 per group) wastes most of a tile.
+    EXPECT_LT(tm.utilization(64, 56 * 56, 1, 9), 0.05);
+  }
+}
+
+// CMSIS-NN's s8 convolution kernel computes 2 output channels x 2 output
+// pixels per pass and 4 input values per inner-loop iteration; Arm Vela's
+// Ethos-U55-128 computes 2x1x8 output micro-blocks.
+TEST(TargetBundled, NpuAndMcuTilesFollowTheirKernels) {
+  for (const char *n : {"st-stm32f746", "st-stm32h7a3", "st-stm32l4r5",
+                        "st-stm32u575", "nordic-nrf52840"}) {
+    SCOPED_TRACE(n);
+    TargetDescription t = load(n);
+    const ComputeUnit &u = t.compute.front();
+    ASSERT_TRUE(u.efficiency && u.efficiency->tiling);
+    const TilingModel &tm = *u.efficiency->tiling;
+    ASSERT_TRUE(tm.m && tm.n && tm.k);
+    EXPECT_EQ(tm.m->value, 2);
+    EXPECT_EQ(tm.n->value, 2);
+    EXPECT_EQ(tm.k->value, 4);
+    EXPECT_FALSE(tm.parallel);
+    // Depthwise and fully connected kernels have their own curves.
+    EXPECT_NE(&u.efficiency->forClass("contraction.depthwise"),
+              static_cast<const EfficiencyCurve *>(&*u.efficiency));
+    EXPECT_NE(&u.efficiency->forClass("contraction.gemm"),
+              static_cast<const EfficiencyCurve *>(&*u.efficiency));
+    EXPECT_EQ(&u.efficiency->forClass("contraction.conv"),
+              static_cast<const EfficiencyCurve *>(&*u.efficiency));
+    ASSERT_TRUE(u.transcendentalOps);
+    EXPECT_GT(u.transcendentalOps->value, 1);
+  }
+  TargetDescription ethos = load("arm-ethos-u55-128");
+  const ComputeUnit *npu = ethos.findUnit("ethos-u55");
+  ASSERT_TRUE(npu && npu->efficiency && npu->efficiency->tiling);
+  EXPECT_EQ(npu->efficiency->tiling->m->value, 2);
+  EXPECT_EQ(npu->efficiency->tiling->n->value, 8);
+  // Vela: depthwise runs at 16 of the 128 MACs per cycle at best.
+  const EfficiencyCurve &dw =
+      npu->efficiency->forClass("contraction.depthwise");
+  EXPECT_LE(dw.evaluate(1e9, +1), 16.0 / 128);
+  EXPECT_LT(npu->efficiency->forClass("elementwise").evaluate(1e6),
+            dw.evaluate(1e6));
+}
+
 TEST(TargetBundled, PrecisionKeysRoundTrip) {
   for (Precision p : allPrecisions())
     EXPECT_TRUE(parsePrecision(stringifyPrecision(p)) == p);
   EXPECT_FALSE(parsePrecision("fp17"));
   EXPECT_FALSE(parsePrecision("INT8")); // keys are lower case
+}
+
+//===----------------------------------------------------------------------===//
+// Shape models
+//===----------------------------------------------------------------------===//
+
+Quantity number(double v) {
+  Quantity q;
+  q.value = q.low = q.high = v;
+  return q;
+}
+
+TEST(TargetTiling, UtilizationPadsToTilesAndFillsWaves) {
+  TilingModel tm;
+  tm.m = number(128);
+  tm.n = number(128);
+  tm.k = number(32);
+  tm.parallel = number(132);
+  // 1000 rows and columns pad to 8 tiles of 128 = 1024, the depth to 32
+  // slices of 32 = 1024: (1000/1024)^3 = 0.931323. The 8 x 8 = 64 tiles fill
+  // 64 of the 132 slots of one wave: 0.484848. Together 0.451550.
+  EXPECT_NEAR(tm.utilization(1, 1000, 1000, 1000), 0.451550, 1e-6);
+  // Whole tiles, but 16 x 18 = 288 tiles take 3 waves of 132 and the last is
+  // partly empty: 288 / 396 = 0.727273.
+  EXPECT_NEAR(tm.utilization(1, 2048, 2304, 64), 288.0 / 396, 1e-12);
+  // Batched products share the waves: 200 one-tile products in 2 waves.
+  EXPECT_NEAR(tm.utilization(200, 128, 128, 32), 200.0 / 264, 1e-12);
+  // Exactly one full wave loses nothing.
+  EXPECT_DOUBLE_EQ(tm.utilization(1, 128 * 12, 128 * 11, 320), 1.0);
+
+  // Without `parallel` only padding counts; absent dimensions do not pad.
+  TilingModel pad;
+  pad.m = number(2);
+  pad.k = number(4);
+  EXPECT_DOUBLE_EQ(pad.utilization(1, 49, 7, 27), (49.0 / 50) * (27.0 / 28));
+  EXPECT_DOUBLE_EQ(TilingModel().utilization(3, 5, 7, 9), 1.0);
+  // Degenerate shapes are not quantized.
+  EXPECT_DOUBLE_EQ(tm.utilization(1, 0, 10, 10), 1.0);
+}
+
+TEST(TargetTiling, ForClassFallsBackToPrefixThenDefault) {
+  EfficiencyModel e;
+  e.kind = EfficiencyCurve::Kind::Fixed;
+  e.params["eta"] = number(0.5);
+  e.tiling = TilingModel();
+  e.tiling->n = number(64);
+  EfficiencyCurve contraction, depthwise;
+  contraction.params["eta"] = number(0.4);
+  depthwise.params["eta"] = number(0.1);
+  e.classes["contraction"] = contraction;
+  e.classes["contraction.depthwise"] = depthwise;
+
+  EXPECT_DOUBLE_EQ(e.forClass("contraction.depthwise").evaluate(1), 0.1);
+  EXPECT_DOUBLE_EQ(e.forClass("contraction.conv").evaluate(1), 0.4);
+  EXPECT_DOUBLE_EQ(e.forClass("contraction").evaluate(1), 0.4);
+  EXPECT_DOUBLE_EQ(e.forClass("elementwise").evaluate(1), 0.5);
+  EXPECT_DOUBLE_EQ(e.forClass("").evaluate(1), 0.5);
+  EXPECT_EQ(&e.forClass("pooling"), static_cast<const EfficiencyCurve *>(&e));
+  // A class curve does not inherit the default's tiling.
+  EXPECT_TRUE(e.forClass("pooling").tiling);
+  EXPECT_FALSE(e.forClass("contraction.gemm").tiling);
+  e.classes.erase("contraction");
+  EXPECT_EQ(&e.forClass("contraction.gemm"),
+            static_cast<const EfficiencyCurve *>(&e));
 }
 
 //===----------------------------------------------------------------------===//
@@ -772,6 +929,179 @@ TEST_F(TargetErrorTest, BundledNameResolution) {
   EXPECT_NE(msg.find("cannot read target file '" + missing.str().str() + "'"),
             std::string::npos)
       << msg;
+}
+
+/// kValid with a shape-aware efficiency model and a transcendental cost.
+std::string withShapes() {
+  std::string text = kValid;
+  std::string from = "      params:\n        eta: 0.5\n";
+  size_t pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos);
+  text.replace(pos, from.size(), R"(      params:
+        eta: 0.5
+      tiling:
+        m: 2
+        n: 2
+        k: {value: 4, range: [2, 8], source: "[ds] table 7"}
+        parallel: 1
+      classes:
+        contraction:
+          model: fixed
+          params: {eta: 0.4}
+        contraction.depthwise:
+          model: saturating
+          source: "[ds] table 8"
+          params: {eta_max: 0.3, half_ops: 1e4}
+          tiling: {k: 4}
+        elementwise:
+          model: fixed
+          params: {eta: {value: 0.1, range: [0.05, 0.2]}}
+    transcendental_ops: {value: 20, derivation: "range reduction + degree-5 polynomial"}
+)");
+  return text;
+}
+
+TEST_F(TargetErrorTest, TilingClassesAndTranscendentalsParse) {
+  std::string text = withShapes();
+  llvm::Expected<TargetDescription> t = loadTarget(write("shapes.yaml", text));
+  ASSERT_TRUE(static_cast<bool>(t)) << llvm::toString(t.takeError());
+  const ComputeUnit &u = t->compute[0];
+  ASSERT_TRUE(u.transcendentalOps);
+  EXPECT_EQ(u.transcendentalOps->value, 20);
+  EXPECT_EQ(u.transcendentalOps->source, "[ds] table 1");
+  EXPECT_EQ(u.transcendentalOps->field, "compute[0].transcendental_ops");
+
+  ASSERT_TRUE(u.efficiency && u.efficiency->tiling);
+  const TilingModel &tm = *u.efficiency->tiling;
+  ASSERT_TRUE(tm.m && tm.n && tm.k && tm.parallel);
+  EXPECT_EQ(tm.m->value, 2);
+  EXPECT_EQ(tm.k->value, 4);
+  EXPECT_EQ(tm.k->low, 2);
+  EXPECT_EQ(tm.k->high, 8);
+  EXPECT_EQ(tm.k->source, "[ds] table 7");
+  EXPECT_EQ(tm.m->source, "[ds] table 1");
+  EXPECT_EQ(tm.m->field, "compute[0].efficiency.tiling.m");
+  EXPECT_EQ(tm.m->line, lineOf(text, "m: 2"));
+  // 3 x 5 output pads to 4 x 6, depth 6 to 8; one slot per wave.
+  EXPECT_DOUBLE_EQ(tm.utilization(1, 3, 5, 6), (3.0 / 4) * (5.0 / 6) * 0.75);
+
+  const EfficiencyModel &e = *u.efficiency;
+  ASSERT_EQ(e.classes.size(), 3u);
+  const EfficiencyCurve &dw = e.forClass("contraction.depthwise");
+  EXPECT_EQ(dw.kind, EfficiencyCurve::Kind::Saturating);
+  EXPECT_EQ(dw.source, "[ds] table 8");
+  EXPECT_EQ(dw.params.at("eta_max").source, "[ds] table 8");
+  ASSERT_TRUE(dw.tiling && dw.tiling->k);
+  EXPECT_FALSE(dw.tiling->m);
+  EXPECT_EQ(dw.tiling->k->source, "[ds] table 8");
+  EXPECT_DOUBLE_EQ(dw.evaluate(1e4), 0.15);
+  // Class curves inherit the block's source but not its tiling.
+  const EfficiencyCurve &conv = e.forClass("contraction.conv");
+  EXPECT_DOUBLE_EQ(conv.evaluate(1), 0.4);
+  EXPECT_EQ(conv.params.at("eta").source, "[ds] table 1");
+  EXPECT_FALSE(conv.tiling);
+  EXPECT_DOUBLE_EQ(e.forClass("elementwise").evaluate(1, -1), 0.05);
+  EXPECT_DOUBLE_EQ(e.forClass("reduction").evaluate(1), 0.5);
+
+  // Every new number is reported with the others.
+  std::set<std::string> fields;
+  for (const Quantity *q : t->allQuantities())
+    fields.insert(q->field);
+  for (const char *f :
+       {"compute[0].transcendental_ops", "compute[0].efficiency.tiling.m",
+        "compute[0].efficiency.tiling.n", "compute[0].efficiency.tiling.k",
+        "compute[0].efficiency.tiling.parallel",
+        "compute[0].efficiency.classes.contraction.params.eta",
+        "compute[0].efficiency.classes.contraction.depthwise.params.half_ops",
+        "compute[0].efficiency.classes.contraction.depthwise.tiling.k",
+        "compute[0].efficiency.classes.elementwise.params.eta"})
+    EXPECT_TRUE(fields.count(f)) << f;
+}
+
+TEST_F(TargetErrorTest, TilingErrors) {
+  std::string base = withShapes();
+  auto edit = [&](llvm::StringRef from, llvm::StringRef to) {
+    std::string text = base;
+    size_t pos = text.find(from.str());
+    EXPECT_NE(pos, std::string::npos) << from.str();
+    if (pos != std::string::npos)
+      text.replace(pos, from.size(), to.str());
+    return text;
+  };
+  std::string text = edit("        m: 2\n", "        m: 2.5\n");
+  expectError(text, lineOf(text, "m: 2.5"), "compute[0].efficiency.tiling.m",
+              "must be a positive integer, got 2.5");
+  text = edit("range: [2, 8]", "range: [2, 8.5]");
+  expectError(text, lineOf(text, "range: [2, 8.5]"),
+              "compute[0].efficiency.tiling.k", "must be a positive integer");
+  text = edit("        parallel: 1\n", "        parallel: 0\n");
+  expectError(text, lineOf(text, "parallel: 0"),
+              "compute[0].efficiency.tiling.parallel", "must be positive");
+  text = edit("        n: 2\n", "        n: 2\n        depth: 3\n");
+  expectError(text, lineOf(text, "depth: 3"),
+              "compute[0].efficiency.tiling.depth", "unknown field 'depth'");
+  text = edit("          tiling: {k: 4}", "          tiling: {}");
+  expectError(text, lineOf(text, "tiling: {}"),
+              "compute[0].efficiency.classes.contraction.depthwise.tiling",
+              "at least one of m, n, k, parallel");
+  text = edit("transcendental_ops: {value: 20,",
+              "transcendental_ops: {value: -20,");
+  expectError(text, lineOf(text, "transcendental_ops"),
+              "compute[0].transcendental_ops", "must be positive");
+}
+
+TEST_F(TargetErrorTest, ClassErrors) {
+  std::string base = withShapes();
+  auto edit = [&](llvm::StringRef from, llvm::StringRef to) {
+    std::string text = base;
+    size_t pos = text.find(from.str());
+    EXPECT_NE(pos, std::string::npos) << from.str();
+    if (pos != std::string::npos)
+      text.replace(pos, from.size(), to.str());
+    return text;
+  };
+  // An unknown class name lists the valid ones.
+  std::string text = edit("        elementwise:\n", "        elementwize:\n");
+  expectError(text, lineOf(text, "elementwize:"),
+              "compute[0].efficiency.classes.elementwize",
+              "unknown kernel class 'elementwize'");
+  std::string msg = errorOf(text);
+  EXPECT_NE(msg.find("contraction.depthwise"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("data_movement"), std::string::npos) << msg;
+  // A class without a model is reported at its name.
+  text = edit("        contraction:\n          model: fixed\n",
+              "        contraction:\n");
+  expectError(text, lineOf(text, "        contraction:\n"),
+              "compute[0].efficiency.classes.contraction.model",
+              "missing required field 'model'");
+  // Classes do not nest.
+  text = edit("          params: {eta: 0.4}\n",
+              "          params: {eta: 0.4}\n          classes: {}\n");
+  expectError(text, lineOf(text, "classes: {}"),
+              "compute[0].efficiency.classes.contraction.classes",
+              "cannot have 'classes'");
+  // A class curve is checked like the default one.
+  text = edit("params: {eta: 0.4}", "params: {eta: 1.4}");
+  expectError(text, lineOf(text, "eta: 1.4"),
+              "compute[0].efficiency.classes.contraction.params.eta",
+              "must be in (0, 1]");
+  text =
+      edit("params: {eta_max: 0.3, half_ops: 1e4}", "params: {eta_max: 0.3}");
+  expectError(text, lineOf(text, "params: {eta_max: 0.3}"),
+              "compute[0].efficiency.classes.contraction.depthwise.params."
+              "half_ops",
+              "missing required field 'half_ops'");
+  text = edit("          source: \"[ds] table 8\"\n",
+              "          source: \"[nope] table 8\"\n");
+  expectError(text, lineOf(text, "[nope]"),
+              "compute[0].efficiency.classes.contraction.depthwise.source",
+              "cites [nope]");
+  text = base;
+  size_t from = text.find("      classes:\n");
+  size_t to = text.find("    transcendental_ops");
+  text.replace(from, to - from, "      classes: [contraction]\n");
+  expectError(text, lineOf(text, "classes: [contraction]"),
+              "compute[0].efficiency.classes", "expected a mapping");
 }
 
 TEST_F(TargetErrorTest, EnvironmentOverridesTheTargetsDirectory) {

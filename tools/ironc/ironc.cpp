@@ -3,21 +3,30 @@
 //   ironc check  MODEL [--input-shape N=D0xD1...] [--dim N=V]
 //   ironc import MODEL [-o out.mlir] [--input-shape ...] [--dim ...]
 //   ironc compile MODEL -o out.iron [--emit=iron|c] [--input-shape ...] [--dim ...]
+//   ironc analyze MODEL --target T [--target T2 ...] [--batch N]
+//         [--assume-precision int8|fp16] [--report r.json] [--html r.html]
+//         [--latency-budget 5ms] [--energy-budget 1mJ] [--memory-budget 256KiB]
+//   ironc target list | show T | probe -o host.yaml
 //
 // Exit codes are those of iron/Support/ExitCodes.h (docs/cli.md).
 //
 //===----------------------------------------------------------------------===//
 
 #include "iron/Analysis/ModelSummary.h"
+#include "iron/Cost/CostModel.h"
 #include "iron/Emit/Artifact.h"
 #include "iron/Import/OnnxImporter.h"
+#include "iron/Probe/HostProbe.h"
+#include "iron/Support/ExitCodes.h"
 #include "iron/Support/FileUtils.h"
+#include "iron/Target/Target.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
@@ -36,17 +45,57 @@ static cl::SubCommand compileCmd(
     "compile", "Compile a model into a deployable artifact (.iron, or C source "
                "for firmware) and print its memory plan");
 
+static cl::SubCommand analyzeCmd(
+    "analyze", "Predict a model's latency, energy and memory per kernel on one "
+               "or more targets, with intervals, fits verdicts and budgets");
+
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
                                       cl::Required, cl::sub(checkCmd),
-                                      cl::sub(importCmd), cl::sub(compileCmd));
+                                      cl::sub(importCmd), cl::sub(compileCmd),
+                                      cl::sub(analyzeCmd));
 static cl::list<std::string> inputShapes(
     "input-shape", cl::desc("Pin an input's shape: NAME=D0xD1x..."),
     cl::value_desc("name=shape"), cl::sub(checkCmd), cl::sub(importCmd),
-    cl::sub(compileCmd));
+    cl::sub(compileCmd), cl::sub(analyzeCmd));
 static cl::list<std::string> dimParams(
     "dim", cl::desc("Pin a symbolic dimension (dim_param): NAME=VALUE"),
     cl::value_desc("name=value"), cl::sub(checkCmd), cl::sub(importCmd),
-    cl::sub(compileCmd));
+    cl::sub(compileCmd), cl::sub(analyzeCmd));
+
+// ironc analyze
+static cl::list<std::string> targetNames(
+    "target",
+    cl::desc("A bundled target's name or a target file (repeat to compare)"),
+    cl::value_desc("name|file.yaml"), cl::sub(analyzeCmd), cl::OneOrMore);
+static cl::opt<int64_t> batchSize("batch",
+                                  cl::desc("Inferences per batch (default 1)"),
+                                  cl::init(1), cl::sub(analyzeCmd));
+static cl::opt<std::string> assumePrecision(
+    "assume-precision",
+    cl::desc("Analyse as if the model ran at this precision (int8, fp16, ...)"),
+    cl::value_desc("precision"), cl::sub(analyzeCmd));
+static cl::opt<std::string> powerMode(
+    "power-mode", cl::desc("A power mode of the target(s)"),
+    cl::value_desc("name"), cl::sub(analyzeCmd));
+static cl::opt<std::string> reportFile(
+    "report", cl::desc("Write the report as JSON (docs/report.md)"),
+    cl::value_desc("file.json"), cl::sub(analyzeCmd));
+static cl::opt<std::string> htmlFile(
+    "html", cl::desc("Write the report as a self-contained HTML page"),
+    cl::value_desc("file.html"), cl::sub(analyzeCmd));
+static cl::opt<std::string> latencyBudget(
+    "latency-budget", cl::desc("Latency budget per batch (e.g. 5ms, 200us)"),
+    cl::value_desc("time"), cl::sub(analyzeCmd));
+static cl::opt<std::string> energyBudget(
+    "energy-budget", cl::desc("Energy budget per batch (e.g. 2mJ, 150uJ)"),
+    cl::value_desc("energy"), cl::sub(analyzeCmd));
+static cl::opt<std::string> memoryBudget(
+    "memory-budget",
+    cl::desc("Budget for weights + arena (e.g. 512KiB, 1MB, 2GiB)"),
+    cl::value_desc("bytes"), cl::sub(analyzeCmd));
+static cl::opt<unsigned> topKernels(
+    "top", cl::desc("Print only the N kernels with the largest share (0: all)"),
+    cl::init(0), cl::sub(analyzeCmd));
 static cl::opt<std::string> artifactFile(
     "o", cl::desc("The artifact to write (.iron; .c with --emit=c)"),
     cl::value_desc("file"), cl::sub(compileCmd), cl::Required);
@@ -57,6 +106,11 @@ static cl::opt<EmitKind> emitKind(
                clEnumValN(EmitKind::C, "c",
                           "C source (array + header) for firmware builds")),
     cl::sub(compileCmd));
+static cl::opt<std::string> compileTarget(
+    "target",
+    cl::desc("Predict each kernel's cost on this target and store it in the "
+             "artifact"),
+    cl::value_desc("name|file.yaml"), cl::sub(compileCmd));
 static cl::opt<std::string> symbolName(
     "symbol", cl::desc("C array name with --emit=c (default: from the file name)"),
     cl::sub(compileCmd));
@@ -81,7 +135,142 @@ static std::string cIdentifier(StringRef path) {
   return name;
 }
 
-enum class Mode { Check, Import, Compile };
+/// Parses "<number><unit>" with the units of `units` (factor to the base
+/// unit); a bare number takes `defaultUnit`.
+static std::optional<double>
+parseQuantity(StringRef text, ArrayRef<std::pair<StringRef, double>> units) {
+  StringRef t = text.trim();
+  size_t end = 0;
+  while (end < t.size() && (isDigit(t[end]) || t[end] == '.' ||
+                            t[end] == 'e' || t[end] == 'E' ||
+                            ((t[end] == '-' || t[end] == '+') && end > 0 &&
+                             (t[end - 1] == 'e' || t[end - 1] == 'E'))))
+    ++end;
+  double value;
+  if (end == 0 || t.take_front(end).getAsDouble(value) || !(value >= 0))
+    return std::nullopt;
+  StringRef unit = t.drop_front(end).trim();
+  for (const auto &u : units)
+    if (unit == u.first)
+      return value * u.second;
+  return std::nullopt;
+}
+
+static int runAnalyze(mlir::ModuleOp module) {
+  iron::CostOptions options;
+  options.batch = batchSize;
+  if (batchSize < 1)
+    return fail("--batch must be at least 1", iron::ExitUsage);
+  if (!assumePrecision.empty()) {
+    auto p = iron::parsePrecision(assumePrecision);
+    if (!p)
+      return fail("--assume-precision: unknown precision '" + assumePrecision +
+                      "' (use int8, fp16, bf16, fp8, int4, fp32)",
+                  iron::ExitUsage);
+    options.assumePrecision = p;
+  }
+  options.powerMode = powerMode;
+  if (!latencyBudget.empty()) {
+    options.latencyBudgetS = parseQuantity(
+        latencyBudget, {{"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}});
+    if (!options.latencyBudgetS)
+      return fail("--latency-budget: '" + latencyBudget +
+                      "' is not a time such as 5ms, 200us or 1.5s",
+                  iron::ExitUsage);
+  }
+  if (!energyBudget.empty()) {
+    options.energyBudgetJ = parseQuantity(
+        energyBudget, {{"J", 1}, {"mJ", 1e-3}, {"uJ", 1e-6}, {"nJ", 1e-9}});
+    if (!options.energyBudgetJ)
+      return fail("--energy-budget: '" + energyBudget +
+                      "' is not an energy such as 2mJ, 150uJ or 1J",
+                  iron::ExitUsage);
+  }
+  if (!memoryBudget.empty()) {
+    options.memoryBudgetBytes = parseQuantity(
+        memoryBudget, {{"B", 1},
+                       {"", 1},
+                       {"KB", 1e3},
+                       {"kB", 1e3},
+                       {"KiB", 1024},
+                       {"MB", 1e6},
+                       {"MiB", 1024.0 * 1024},
+                       {"GB", 1e9},
+                       {"GiB", 1024.0 * 1024 * 1024}});
+    if (!options.memoryBudgetBytes)
+      return fail("--memory-budget: '" + memoryBudget +
+                      "' is not a size such as 512KiB, 1MB or 2GiB",
+                  iron::ExitUsage);
+  }
+
+  std::vector<iron::TargetDescription> targets;
+  for (const std::string &name : targetNames) {
+    auto t = iron::loadTarget(name);
+    if (!t)
+      return fail(toString(t.takeError()), iron::ExitBadTarget);
+    if (!powerMode.empty() && !t->findPowerMode(powerMode)) {
+      std::string known;
+      for (const iron::PowerMode &m : t->powerModes)
+        known += (known.empty() ? "" : ", ") + m.name;
+      return fail("--power-mode: target '" + t->name + "' has no power mode '" +
+                      powerMode + "'" +
+                      (known.empty() ? std::string(" (it has none)")
+                                     : " (it has: " + known + ")"),
+                  iron::ExitUsage);
+    }
+    targets.push_back(std::move(*t));
+  }
+  std::vector<iron::ModelCost> costs;
+  for (const iron::TargetDescription &t : targets) {
+    auto cost = iron::analyzeModel(module, t, options);
+    if (!cost)
+      return fail(inputFile + " on " + t.name + ": " +
+                      toString(cost.takeError()),
+                  iron::ExitUnsupported);
+    costs.push_back(std::move(*cost));
+  }
+
+  json::Value report = iron::reportToJSON(inputFile, options, costs);
+  // Both files are complete or absent: write them only once all analyses
+  // succeeded.
+  if (!reportFile.empty())
+    if (Error e = iron::writeFileAtomically(reportFile, [&](raw_ostream &os) {
+          os << formatv("{0:2}", report) << "\n";
+          return Error::success();
+        }))
+      return fail(toString(std::move(e)), iron::ExitOutput);
+  if (!htmlFile.empty())
+    if (Error e = iron::writeFileAtomically(htmlFile, [&](raw_ostream &os) {
+          iron::writeHtmlReport(report, os);
+          return Error::success();
+        }))
+      return fail(toString(std::move(e)), iron::ExitOutput);
+
+  outs() << inputFile << "\n";
+  iron::printReport(costs, outs(), topKernels);
+  outs().flush();
+
+  int code = iron::ExitSuccess;
+  for (const iron::ModelCost &c : costs) {
+    for (const iron::MemoryVerdict &v : c.memory)
+      if (!v.fits) {
+        WithColor::warning(errs(), "ironc")
+            << inputFile << " does not fit " << c.targetName << ": " << v.level
+            << " (" << v.holds << ") needs " << format("%.0f", v.requiredBytes)
+            << " bytes of " << format("%.0f", v.capacityBytes) << "\n";
+        code = iron::ExitBudget;
+      }
+    for (const iron::BudgetResult &b : c.budgets)
+      if (!b.pass) {
+        WithColor::warning(errs(), "ironc")
+            << c.targetName << ": " << b.kind << " budget missed\n";
+        code = iron::ExitBudget;
+      }
+  }
+  return code;
+}
+
+enum class Mode { Check, Import, Compile, Analyze };
 
 static int run(Mode mode) {
   iron::ImportOptions options;
@@ -97,9 +286,53 @@ static int run(Mode mode) {
     report.print(errs());
     return report.exitCode();
   }
+  if (mode == Mode::Analyze)
+    return runAnalyze(*module);
   iron::ModelSummary summary = iron::summarizeModel(*module);
   if (mode == Mode::Compile) {
-    auto artifact = iron::emitArtifact(*module, {});
+    iron::EmitOptions emitOptions;
+    std::optional<iron::ModelCost> cost;
+    if (!compileTarget.empty()) {
+      auto target = iron::loadTarget(compileTarget);
+      if (!target)
+        return fail(toString(target.takeError()), iron::ExitBadTarget);
+      iron::CostOptions costOptions;
+      costOptions.sensitivities = false;
+      auto c = iron::analyzeModel(*module, *target, costOptions);
+      if (!c)
+        return fail(inputFile + " on " + target->name + ": " +
+                        toString(c.takeError()),
+                    iron::ExitUnsupported);
+      cost = std::move(*c);
+      emitOptions.target = target->name;
+      emitOptions.targetHash = iron::hashTargetFile(*target);
+      auto toPredicted = [](const iron::Interval &latency,
+                            const iron::Interval &energy, double macs,
+                            double bytes, StringRef bound) {
+        iron::PredictedCost p;
+        p.latencyMs = latency.value * 1e3;
+        p.latencyMsLow = latency.low * 1e3;
+        p.latencyMsHigh = latency.high * 1e3;
+        p.energyUj = energy.value * 1e6;
+        p.macs = uint64_t(macs);
+        p.bytesMoved = uint64_t(bytes);
+        p.bound = bound.str();
+        return p;
+      };
+      for (const iron::KernelCost &k : cost->kernels)
+        if (!k.nodes.empty())
+          emitOptions.kernelCosts[k.nodes.front()] =
+              toPredicted(k.latencyS, k.energyJ, k.macs, k.bytes,
+                          iron::stringifyBound(k.bound));
+      StringRef bound = "compute";
+      if (cost->memoryBoundS > cost->computeBoundS)
+        bound = "memory";
+      if (cost->overheadBoundS > std::max(cost->computeBoundS, cost->memoryBoundS))
+        bound = "overhead";
+      emitOptions.modelCost = toPredicted(cost->latencyS, cost->energyJ,
+                                          cost->macs, cost->bytes, bound);
+    }
+    auto artifact = iron::emitArtifact(*module, emitOptions);
     if (!artifact)
       return fail(toString(artifact.takeError()), iron::ExitInternal);
     if (emitKind == EmitKind::C) {
@@ -122,6 +355,12 @@ static int run(Mode mode) {
            << ", weights: " << artifact->weightBytes << " bytes\n"
            << "  arena: " << artifact->arenaBytes << " bytes (lower bound "
            << artifact->arenaLowerBound << " bytes, +" << format("%.1f", over) << "%)\n";
+    if (cost)
+      outs() << "  predicted on " << cost->targetName << ": "
+             << format("%.4g", cost->latencyS.value * 1e3) << " ms ["
+             << format("%.4g", cost->latencyS.low * 1e3) << ", "
+             << format("%.4g", cost->latencyS.high * 1e3) << "]"
+             << " (stored per kernel in the artifact)\n";
     return iron::ExitSuccess;
   }
   if (mode == Mode::Check) {
@@ -141,8 +380,47 @@ static int run(Mode mode) {
   return iron::ExitSuccess;
 }
 
+static int runTarget(int argc, char **argv) {
+  // ironc target list | show NAME|FILE | probe ...; argv[0] is "target".
+  StringRef verb = argc > 1 ? argv[1] : "";
+  if (verb == "probe")
+    return iron::runTargetProbe(argc + 1, argv - 1);
+  if (verb == "list" && argc == 2) {
+    for (const std::string &name : iron::listBundledTargets()) {
+      auto t = iron::loadTarget(name);
+      if (!t)
+        return fail(toString(t.takeError()), iron::ExitBadTarget);
+      outs() << format("%-28s %-7s ", name.c_str(),
+                       iron::stringifyTargetKind(t->kind).str().c_str())
+             << t->softwareStack.name << "\n";
+    }
+    return iron::ExitSuccess;
+  }
+  if (verb == "show" && argc == 3) {
+    auto t = iron::loadTarget(argv[2]);
+    if (!t)
+      return fail(toString(t.takeError()), iron::ExitBadTarget);
+    outs() << t->name << " (" << iron::stringifyTargetKind(t->kind) << ") from "
+           << t->path << "\n";
+    for (const iron::Quantity *q : t->allQuantities()) {
+      outs() << "  " << q->field << " = " << format("%.6g", q->value);
+      if (q->hasRange)
+        outs() << " [" << format("%.6g", q->low) << ", "
+               << format("%.6g", q->high) << "]";
+      outs() << "  (" << q->source << ")\n";
+    }
+    return iron::ExitSuccess;
+  }
+  errs() << "usage: ironc target list\n"
+            "       ironc target show NAME|FILE.yaml\n"
+            "       ironc target probe -o host.yaml [--name N] [--quick]\n";
+  return iron::ExitUsage;
+}
+
 int main(int argc, char **argv) {
   InitLLVM y(argc, argv);
+  if (argc > 1 && StringRef(argv[1]) == "target")
+    return runTarget(argc - 1, argv + 1);
   cl::SetVersionPrinter([](raw_ostream &os) { os << "ironc 0.1.0\n"; });
   if (!cl::ParseCommandLineOptions(argc, argv, "Iron model compiler\n", &errs()))
     return iron::ExitUsage;
@@ -152,6 +430,9 @@ int main(int argc, char **argv) {
     return run(Mode::Import);
   if (compileCmd)
     return run(Mode::Compile);
-  errs() << "ironc: give a subcommand (check, import, compile); see ironc --help\n";
+  if (analyzeCmd)
+    return run(Mode::Analyze);
+  errs() << "ironc: give a subcommand (check, import, compile, analyze, "
+            "target); see ironc --help\n";
   return iron::ExitUsage;
 }

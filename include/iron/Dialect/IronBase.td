@@ -6,6 +6,7 @@
 include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "iron/Dialect/IronInterfaces.td"
 
 def Iron_Dialect : Dialect {
   let name = "iron";
@@ -23,7 +24,8 @@ def Iron_Dialect : Dialect {
 
 /// An ONNX operator of the default (ai.onnx) domain.
 class Iron_OnnxOp<string mnemonic, int sinceVersion, list<Trait> traits = []>
-    : Op<Iron_Dialect, mnemonic, traits> {
+    : Op<Iron_Dialect, mnemonic,
+         !listconcat(traits, [Iron_WorkCountOpInterface])> {
   let summary = "ONNX " # mnemonic # " (ai.onnx, version " # sinceVersion # ")";
   let description = [{
     The ONNX operator of the same name, with ONNX's semantics; see the

@@ -10,6 +10,8 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "iron/Dialect/IronDialect.h.inc"
+#include "iron/Dialect/WorkCount.h"
+#include "iron/Dialect/IronInterfaces.h.inc"
 
 namespace iron {
 /// Checks an op against the rules of its ONNX operator: the structural rules

@@ -7,13 +7,31 @@
 
 #include <cstdint>
 #include <string>
+#include <map>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace iron {
 
+/// A kernel's or the model's predicted cost, as the artifact stores it
+/// (schema/iron.fbs table Cost).
+struct PredictedCost {
+  double latencyMs = 0, latencyMsLow = 0, latencyMsHigh = 0, energyUj = 0;
+  uint64_t macs = 0, bytesMoved = 0;
+  /// "compute", "memory" or "overhead".
+  std::string bound;
+};
+
 struct EmitOptions {
   std::string target = "host";
+  /// A hash of the target description the costs were predicted with.
+  std::string targetHash;
   std::string producer = "ironc 0.1.0";
+  /// Predicted costs keyed by a kernel's (first) ONNX node name; kernels
+  /// without an entry (views) store no cost.
+  std::map<std::string, PredictedCost> kernelCosts;
+  std::optional<PredictedCost> modelCost;
 };
 
 struct Artifact {

@@ -25,6 +25,13 @@ enum ExitCode : int {
   ExitOutput = 5,
   /// A kernel failed while the runtime executed a model (iron-run).
   ExitRuntime = 6,
+  /// A target description cannot be read or is invalid (ironc analyze
+  /// --target, ironc target ...): the message names the file, line and field.
+  ExitBadTarget = 7,
+  /// ironc analyze: the model does not fit a target's memory, or a
+  /// --latency-budget/--energy-budget/--memory-budget is missed. The report is
+  /// still complete and written.
+  ExitBudget = 8,
   /// A bug in Iron (an IR verification failure after a transformation).
   ExitInternal = 70,
 };

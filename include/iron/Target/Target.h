@@ -13,6 +13,8 @@
 #ifndef IRON_TARGET_TARGET_H
 #define IRON_TARGET_TARGET_H
 
+#include "iron/Support/Precision.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -22,27 +24,6 @@
 #include <vector>
 
 namespace iron {
-
-/// Number formats a peak rate or an energy per op can be given for.
-enum class Precision {
-  FP64,
-  FP32,
-  TF32,
-  FP16,
-  BF16,
-  FP8,
-  INT32,
-  INT16,
-  INT8,
-  INT4
-};
-
-/// The key used in target files ("fp32", "int8", ...).
-llvm::StringRef stringifyPrecision(Precision p);
-/// Parses a precision key; std::nullopt for an unknown one.
-std::optional<Precision> parsePrecision(llvm::StringRef key);
-/// Every precision, in the order of the enum.
-const std::vector<Precision> &allPrecisions();
 
 /// One number of a target file with its unit carried by the field name, its
 /// uncertainty and its provenance. A field written as a bare number has
@@ -73,8 +54,22 @@ llvm::StringRef stringifyTargetKind(TargetKind k);
 enum class UnitClass { Matrix, Vector, General };
 llvm::StringRef stringifyUnitClass(UnitClass c);
 
+/// Shape quantization of a contraction (docs/cost-model.md): the unit
+/// computes output tiles of m x n elements over k-deep slices, `parallel`
+/// tiles at a time (SMs, cores, MAC-array columns). Absent dimensions do not
+/// quantize.
+struct TilingModel {
+  std::optional<Quantity> m, n, k, parallel;
+  std::string source;
+
+  /// Fraction of the tiled work that is useful for `batch` products of
+  /// (m x k) by (k x n): padding to whole tiles times the fill of the last
+  /// wave. 1 when nothing quantizes.
+  double utilization(int64_t batch, int64_t m, int64_t n, int64_t k) const;
+};
+
 /// eta(ops) of the Iron Law's compute term O / (R_peak * eta) for one kernel.
-struct EfficiencyModel {
+struct EfficiencyCurve {
   enum class Kind {
     /// eta = params["eta"].
     Fixed,
@@ -86,11 +81,25 @@ struct EfficiencyModel {
   std::map<std::string, Quantity> params;
   /// Clamp on the result: eta is kept in [low, high].
   std::optional<std::pair<double, double>> range;
+  /// Applied to contractions on top of the curve.
+  std::optional<TilingModel> tiling;
   std::string source;
 
-  /// The model evaluated at the parameters' nominal values for a kernel of
-  /// `ops` operations (clamped to `range` where given).
-  double evaluate(double ops) const;
+  /// The curve for a kernel of `ops` operations (clamped to `range` where
+  /// given). `corner` picks the parameters: 0 their nominal values, +1 the
+  /// ends of their ranges that make eta largest, -1 smallest.
+  double evaluate(double ops, int corner = 0) const;
+};
+
+/// A unit's efficiency: a default curve plus overrides per kernel class.
+struct EfficiencyModel : EfficiencyCurve {
+  /// Keyed by kernel class name ("contraction.depthwise", "elementwise",
+  /// see WorkCount.h). A curve here does not inherit the default's tiling.
+  std::map<std::string, EfficiencyCurve> classes;
+
+  /// The curve for a kernel class: the exact name, then its dotted prefixes
+  /// ("contraction.conv" -> "contraction"), then the default curve.
+  const EfficiencyCurve &forClass(llvm::StringRef kernelClass) const;
 };
 
 /// Where ops a unit cannot run go, and what the round trip costs.
@@ -121,6 +130,9 @@ struct ComputeUnit {
   /// Present when 2:4 structured sparsity is supported: the peak multiplier.
   std::optional<Quantity> sparsity24Speedup;
   std::optional<Quantity> vectorWidthBits;
+  /// Ops one transcendental call (exp, tanh, erf, ...) costs on this unit;
+  /// 1 when absent.
+  std::optional<Quantity> transcendentalOps;
   std::optional<EfficiencyModel> efficiency;
   OpSupport ops;
   std::string source;
@@ -153,6 +165,9 @@ struct Overhead {
   Quantity kernelLaunchS;
   /// Fixed cost of one inference on top of its kernels, where known.
   std::optional<Quantity> inferenceS;
+  /// Fixed cost of one delegate call: charged once per run of consecutive
+  /// kernels on a unit that runs only some ops (an NPU partition).
+  std::optional<Quantity> delegateCallS;
   std::string source;
 };
 
@@ -225,6 +240,10 @@ llvm::Expected<TargetDescription> loadTarget(llvm::StringRef nameOrPath,
 /// Names (file stems) of the *.yaml files in `targetsDir` (default:
 /// defaultTargetsDir()), sorted.
 std::vector<std::string> listBundledTargets(llvm::StringRef targetsDir = {});
+
+/// A stable hash (hex) of the file a target was loaded from, so an artifact
+/// can say which numbers its predictions used; empty when unreadable.
+std::string hashTargetFile(const TargetDescription &target);
 
 /// $IRON_TARGETS_DIR when set and non-empty, else the source tree's targets/
 /// directory recorded at build time.

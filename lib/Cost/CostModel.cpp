@@ -1,0 +1,880 @@
+//===- CostModel.cpp - Work counts x target descriptions ------------------===//
+//
+// docs/cost-model.md is the specification of this file: every formula here
+// is stated there. Device numbers come only from the TargetDescription.
+//
+//===----------------------------------------------------------------------===//
+
+#include "iron/Cost/CostModel.h"
+
+#include "iron/Dialect/IronDialect.h"
+#include "iron/Passes/MemoryPlan.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+using namespace mlir;
+
+namespace iron {
+
+StringRef stringifyBound(Bound b) {
+  switch (b) {
+  case Bound::Compute:
+    return "compute";
+  case Bound::Memory:
+    return "memory";
+  case Bound::Overhead:
+    return "overhead";
+  }
+  return "?";
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// The kernels of a module, with the options applied to their counts
+//===----------------------------------------------------------------------===//
+
+/// One kernel's counts after --batch and --assume-precision.
+struct KernelWork {
+  std::string kind;
+  std::vector<std::string> nodes;
+  std::vector<std::string> outputShapes;
+  KernelClass kernelClass = KernelClass::Other;
+  std::map<Precision, double> macs;
+  double otherOps = 0, transcendentals = 0;
+  Precision arithmeticPrecision = Precision::FP32;
+  /// Bytes of operands defined by constants, and of everything else read
+  /// and written.
+  double weightBytes = 0, activationBytes = 0;
+  /// The part of activationBytes written (results).
+  double activationWriteBytes = 0;
+  std::optional<ContractionShape> contraction;
+
+  Precision mainPrecision() const {
+    Precision best = arithmeticPrecision;
+    double most = 0;
+    for (const auto &kv : macs)
+      if (kv.second > most) {
+        most = kv.second;
+        best = kv.first;
+      }
+    return best;
+  }
+  double totalMACs() const {
+    double n = 0;
+    for (const auto &kv : macs)
+      n += kv.second;
+    return n;
+  }
+  double arithmeticOps() const { return 2 * totalMACs() + otherOps; }
+};
+
+void collectNames(Location loc, std::vector<std::string> &out) {
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    out.push_back(name.getName().str());
+    return;
+  }
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location l : fused.getLocations())
+      collectNames(l, out);
+}
+
+std::string printShape(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  if (auto shaped = dyn_cast<ShapedType>(type)) {
+    for (int64_t d : shaped.getShape())
+      os << d << "x";
+    os << shaped.getElementType();
+  } else {
+    os << type;
+  }
+  return s;
+}
+
+/// Storage scale of a tensor of `type` under --assume-precision.
+double precisionScale(Type type, const std::optional<Precision> &assumed) {
+  if (!assumed)
+    return 1.0;
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !isa<FloatType>(shaped.getElementType()))
+    return 1.0;
+  std::optional<Precision> from =
+      precisionOfElementType(shaped.getElementType());
+  if (!from)
+    return 1.0;
+  return double(precisionBits(*assumed)) / double(precisionBits(*from));
+}
+
+Precision assumePrecision(Precision p, const std::optional<Precision> &q) {
+  return q && isFloatPrecision(p) ? *q : p;
+}
+
+bool isConstant(Value v) {
+  Operation *def = v.getDefiningOp();
+  return def && def->hasTrait<OpTrait::ConstantLike>();
+}
+
+struct Kernels {
+  std::vector<KernelWork> kernels;
+  double weightBytes = 0;
+  double arenaBytes = 0;
+};
+
+llvm::Expected<Kernels> collectKernels(ModuleOp module,
+                                       const CostOptions &options,
+                                       int64_t batch) {
+  func::FuncOp func;
+  module.walk([&](func::FuncOp f) {
+    if (!func)
+      func = f;
+  });
+  if (!func || func.isExternal())
+    return llvm::createStringError("the module has no function to analyse");
+
+  Kernels out;
+  const std::optional<Precision> &q = options.assumePrecision;
+  for (Operation &op : func.getBody().front()) {
+    if (op.hasTrait<OpTrait::ConstantLike>()) {
+      if (op.getNumResults() == 1)
+        if (auto t = dyn_cast<ShapedType>(op.getResult(0).getType()))
+          if (t.hasStaticShape())
+            out.weightBytes +=
+                double(tensorBytes(t)) * precisionScale(t, q);
+      continue;
+    }
+    auto counted = dyn_cast<WorkCountOpInterface>(&op);
+    if (!counted)
+      continue; // func.return
+    std::vector<std::string> nodes;
+    collectNames(op.getLoc(), nodes);
+    std::string where = nodes.empty() ? op.getName().getStringRef().str()
+                                      : "'" + nodes.front() + "'";
+    WorkCount w = counted.countWork();
+    if (!w.known)
+      return llvm::createStringError(
+          "cannot count the work of " +
+          op.getName().stripDialect().str() + " node " + where +
+          ": a shape is dynamic (pin it with --input-shape or --dim)");
+    if (w.kernelClass == KernelClass::None)
+      continue;
+
+    KernelWork k;
+    k.kind = op.getName().stripDialect().str();
+    k.nodes = std::move(nodes);
+    for (Value r : op.getResults())
+      k.outputShapes.push_back(printShape(r.getType()));
+    k.kernelClass = w.kernelClass;
+    double b = double(batch);
+    for (const auto &kv : w.macs)
+      k.macs[assumePrecision(kv.first, q)] += kv.second * b;
+    k.otherOps = w.otherOps * b;
+    k.transcendentals = w.transcendentals * b;
+    k.arithmeticPrecision = assumePrecision(w.arithmeticPrecision, q);
+    for (unsigned i = 0; i < op.getNumOperands() && i < w.operandBytes.size();
+         ++i) {
+      Value v = op.getOperand(i);
+      double bytes = w.operandBytes[i] * precisionScale(v.getType(), q);
+      if (isConstant(v))
+        k.weightBytes += bytes;
+      else
+        k.activationBytes += bytes * b;
+    }
+    for (unsigned i = 0; i < op.getNumResults() && i < w.resultBytes.size();
+         ++i)
+      k.activationWriteBytes += w.resultBytes[i] *
+                                precisionScale(op.getResult(i).getType(), q) *
+                                b;
+    k.activationBytes += k.activationWriteBytes;
+    if (w.contraction) {
+      k.contraction = w.contraction;
+      k.contraction->m *= batch;
+    }
+    out.kernels.push_back(std::move(k));
+  }
+
+  // The arena at the chosen batch and precision: activations scale with
+  // both (an estimate when the batch is not the model's own).
+  FailureOr<MemoryPlan> plan = planMemory(func);
+  if (failed(plan))
+    return llvm::createStringError("cannot plan the model's memory");
+  double arenaScale = double(batch);
+  if (q)
+    arenaScale *= double(precisionBits(*q)) / 32.0;
+  out.arenaBytes = double(plan->arenaBytes) * arenaScale;
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// Evaluating one kernel on one target
+//===----------------------------------------------------------------------===//
+
+/// Multipliers on target parameters, for sensitivities and inverse
+/// rooflines (1 = as in the file).
+struct Scales {
+  std::map<std::string, double> peak, eta, bandwidth;
+  double launch = 1.0;
+
+  static double get(const std::map<std::string, double> &m,
+                    const std::string &key) {
+    auto it = m.find(key);
+    return it == m.end() ? 1.0 : it->second;
+  }
+};
+
+/// `corner` -1 asks for the smallest result (fast rates, small overheads
+/// and energies), +1 for the largest, 0 for nominal values.
+double rate(const Quantity &q, int corner) {
+  if (!q.hasRange || corner == 0)
+    return q.value;
+  return corner < 0 ? q.high : q.low;
+}
+double cost(const Quantity &q, int corner) {
+  if (!q.hasRange || corner == 0)
+    return q.value;
+  return corner < 0 ? q.low : q.high;
+}
+
+/// Precisions to try, in order, when a unit has no peak at `p`.
+std::vector<Precision> widenings(Precision p) {
+  switch (p) {
+  case Precision::INT4:
+    return {Precision::INT4, Precision::INT8, Precision::INT16,
+            Precision::INT32, Precision::FP16, Precision::FP32};
+  case Precision::INT8:
+    return {Precision::INT8, Precision::INT16, Precision::INT32,
+            Precision::FP16, Precision::FP32};
+  case Precision::INT16:
+    return {Precision::INT16, Precision::INT32, Precision::FP32};
+  case Precision::INT32:
+    return {Precision::INT32, Precision::FP32};
+  case Precision::FP8:
+    return {Precision::FP8, Precision::FP16, Precision::FP32};
+  case Precision::FP16:
+    return {Precision::FP16, Precision::FP32};
+  case Precision::BF16:
+    return {Precision::BF16, Precision::FP32};
+  case Precision::TF32:
+    return {Precision::TF32, Precision::FP32};
+  case Precision::FP32:
+    return {Precision::FP32};
+  case Precision::FP64:
+    return {Precision::FP64};
+  }
+  return {p};
+}
+
+bool isContraction(KernelClass c) {
+  return c == KernelClass::Gemm || c == KernelClass::Conv ||
+         c == KernelClass::ConvPointwise || c == KernelClass::Depthwise ||
+         c == KernelClass::Recurrent;
+}
+
+struct UnitChoice {
+  const ComputeUnit *unit = nullptr;
+  /// The precision the unit runs the MACs at, and the other arithmetic at.
+  Precision macPrecision = Precision::FP32, arithPrecision = Precision::FP32;
+  bool fallback = false;
+  const FallbackSpec *fallbackSpec = nullptr;
+  /// Whether the kernel starts or ends a run of consecutive kernels on its
+  /// unit (a delegate partition, or a stretch of fallback kernels).
+  bool startsRun = true, endsRun = true;
+};
+
+/// Marks the runs of consecutive kernels on the same unit.
+void markRuns(std::vector<UnitChoice> &choices) {
+  for (size_t i = 0; i < choices.size(); ++i) {
+    choices[i].startsRun = i == 0 || choices[i - 1].unit != choices[i].unit;
+    choices[i].endsRun =
+        i + 1 == choices.size() || choices[i + 1].unit != choices[i].unit;
+  }
+}
+
+std::optional<Precision> firstSupported(const ComputeUnit &u, Precision p) {
+  for (Precision w : widenings(p))
+    if (u.peak(w))
+      return w;
+  return std::nullopt;
+}
+
+double curveEta(const ComputeUnit &u, const KernelWork &k, int etaCorner) {
+  if (!u.efficiency)
+    return 1.0;
+  const EfficiencyCurve &curve =
+      u.efficiency->forClass(stringifyKernelClass(k.kernelClass));
+  double eta = curve.evaluate(k.arithmeticOps(), etaCorner);
+  if (curve.tiling && k.contraction)
+    eta *= curve.tiling->utilization(k.contraction->batch, k.contraction->m,
+                                     k.contraction->n, k.contraction->k);
+  return eta;
+}
+
+UnitChoice chooseUnit(const TargetDescription &t, const KernelWork &k) {
+  UnitChoice best;
+  double bestRate = -1;
+  bool contraction = isContraction(k.kernelClass);
+  // On an NPU target the delegate takes every op it supports (the vendor
+  // stack partitions by support, not by speed); elsewhere the fastest unit
+  // runs the kernel.
+  bool delegateFirst = false;
+  if (t.kind == TargetKind::NPU)
+    for (const ComputeUnit &u : t.compute)
+      if (!u.ops.all && u.ops.supports(k.kind) &&
+          firstSupported(u, k.mainPrecision()) &&
+          firstSupported(u, k.arithmeticPrecision))
+        delegateFirst = true;
+  for (const ComputeUnit &u : t.compute) {
+    if (!u.ops.supports(k.kind))
+      continue;
+    if (delegateFirst && u.ops.all)
+      continue;
+    if (u.unitClass == UnitClass::Matrix && u.ops.all && !contraction)
+      continue;
+    std::optional<Precision> mp = firstSupported(u, k.mainPrecision());
+    std::optional<Precision> ap = firstSupported(u, k.arithmeticPrecision);
+    if (!mp || !ap)
+      continue;
+    double r = u.peak(*mp)->value * std::max(curveEta(u, k, 0), 1e-12);
+    if (r > bestRate) {
+      bestRate = r;
+      best.unit = &u;
+      best.macPrecision = *mp;
+      best.arithPrecision = *ap;
+    }
+  }
+  if (!best.unit)
+    return best;
+  // A unit that another unit falls back to runs the op as a fallback when
+  // that unit cannot: the kernel pays the round trip (an NPU graph handing
+  // one op to the CPU).
+  for (const ComputeUnit &u : t.compute)
+    if (u.ops.fallback && u.ops.fallback->unit == best.unit->name &&
+        !u.ops.supports(k.kind)) {
+      best.fallback = true;
+      best.fallbackSpec = &*u.ops.fallback;
+      break;
+    }
+  return best;
+}
+
+/// The fastest level holding `role` with room for `bytes`; the largest
+/// level holding it when none has room. A level without a bandwidth can be
+/// chosen: it holds the data but never limits traffic (docs/cost-model.md).
+const MemoryLevel *placeData(const TargetDescription &t, MemoryRole role,
+                             double bytes) {
+  const MemoryLevel *largest = nullptr;
+  for (const MemoryLevel &l : t.memory) {
+    if (!l.holdsRole(role))
+      continue;
+    if (bytes <= l.capacityBytes.value)
+      return &l;
+    if (!largest || l.capacityBytes.value > largest->capacityBytes.value)
+      largest = &l;
+  }
+  return largest;
+}
+
+struct Evaluation {
+  double computeS = 0, memoryS = 0, overheadS = 0, latencyS = 0;
+  double energyJ = 0;
+  double computeEnergyJ = 0, dataEnergyJ = 0, staticEnergyJ = 0;
+  double eta = 0;
+  std::map<std::string, double> bytesByLevel;
+};
+
+struct Context {
+  const TargetDescription &target;
+  const PowerMode *mode = nullptr;
+  double modelWeightBytes = 0;
+};
+
+double pjPerOp(const TargetDescription &t, Precision p, int corner) {
+  if (!t.energy)
+    return 0;
+  for (Precision w : widenings(p)) {
+    auto it = t.energy->pjPerOp.find(w);
+    if (it != t.energy->pjPerOp.end())
+      return cost(it->second, corner);
+  }
+  return 0;
+}
+
+Evaluation evaluate(const Context &c, const KernelWork &k,
+                    const UnitChoice &choice, int corner,
+                    const Scales &scales) {
+  Evaluation e;
+  const TargetDescription &t = c.target;
+  const ComputeUnit &u = *choice.unit;
+
+  // Compute term.
+  double clock = c.mode ? c.mode->scaleFor(u.name) : 1.0;
+  double peakScale = Scales::get(scales.peak, u.name) * clock;
+  e.eta = curveEta(u, k, -corner) * Scales::get(scales.eta, u.name);
+  double eta = std::max(e.eta, 1e-12);
+  double tOps = u.transcendentalOps ? cost(*u.transcendentalOps, corner) : 1.0;
+  double macOps = 2 * k.totalMACs();
+  double arithOps = k.otherOps + k.transcendentals * tOps;
+  if (macOps > 0)
+    e.computeS +=
+        macOps / (rate(*u.peak(choice.macPrecision), corner) * peakScale * eta);
+  if (arithOps > 0)
+    e.computeS += arithOps / (rate(*u.peak(choice.arithPrecision), corner) *
+                              peakScale * eta);
+
+  // Memory term: weights and activations at their levels.
+  const MemoryLevel *wl =
+      placeData(t, MemoryRole::Weights, c.modelWeightBytes);
+  const MemoryLevel *al =
+      placeData(t, MemoryRole::Activations, k.activationBytes);
+  if (wl && k.weightBytes > 0)
+    e.bytesByLevel[wl->name] += k.weightBytes;
+  if (al && k.activationBytes > 0)
+    e.bytesByLevel[al->name] += k.activationBytes;
+  for (const auto &kv : e.bytesByLevel) {
+    const MemoryLevel *l = t.findMemory(kv.first);
+    if (l->bandwidthBytesPerS) {
+      double bw = rate(*l->bandwidthBytesPerS, corner) *
+                  Scales::get(scales.bandwidth, l->name);
+      e.memoryS = std::max(e.memoryS, kv.second / bw);
+    }
+    if (l->energyPjPerByte)
+      e.dataEnergyJ += kv.second * cost(*l->energyPjPerByte, corner) * 1e-12;
+  }
+
+  // Fixed overhead; a delegate call per partition; the round trip of a
+  // stretch of fallback kernels (inputs in when it starts, outputs back when
+  // it ends).
+  e.overheadS = cost(t.overhead.kernelLaunchS, corner) * scales.launch;
+  if (!u.ops.all && choice.startsRun && t.overhead.delegateCallS)
+    e.overheadS += cost(*t.overhead.delegateCallS, corner) * scales.launch;
+  if (choice.fallback && choice.fallbackSpec) {
+    double link = rate(choice.fallbackSpec->transferBytesPerS, corner);
+    if (choice.startsRun) {
+      e.overheadS += (k.activationBytes - k.activationWriteBytes) / link;
+      if (choice.fallbackSpec->overheadS)
+        e.overheadS += cost(*choice.fallbackSpec->overheadS, corner);
+    }
+    if (choice.endsRun)
+      e.overheadS += k.activationWriteBytes / link;
+  }
+
+  e.latencyS = std::max(e.computeS, e.memoryS) + e.overheadS;
+
+  e.computeEnergyJ = (macOps * pjPerOp(t, choice.macPrecision, corner) +
+                      arithOps * pjPerOp(t, choice.arithPrecision, corner)) *
+                     1e-12;
+  if (t.energy && t.energy->staticPowerW)
+    e.staticEnergyJ = cost(*t.energy->staticPowerW, corner) * e.latencyS;
+  e.energyJ = e.computeEnergyJ + e.dataEnergyJ + e.staticEnergyJ;
+  return e;
+}
+
+struct Totals {
+  double latencyS = 0, energyJ = 0;
+  double computeEnergyJ = 0, dataEnergyJ = 0, staticEnergyJ = 0;
+};
+
+Totals evaluateModel(const Context &c, const std::vector<KernelWork> &ks,
+                     const std::vector<UnitChoice> &choices, int corner,
+                     const Scales &scales) {
+  Totals t;
+  for (size_t i = 0; i < ks.size(); ++i) {
+    Evaluation e = evaluate(c, ks[i], choices[i], corner, scales);
+    t.latencyS += e.latencyS;
+    t.energyJ += e.energyJ;
+    t.computeEnergyJ += e.computeEnergyJ;
+    t.dataEnergyJ += e.dataEnergyJ;
+    t.staticEnergyJ += e.staticEnergyJ;
+  }
+  if (c.target.overhead.inferenceS)
+    t.latencyS += cost(*c.target.overhead.inferenceS, corner) * scales.launch;
+  return t;
+}
+
+std::string unitField(const TargetDescription &t, const std::string &unit) {
+  for (size_t i = 0; i < t.compute.size(); ++i)
+    if (t.compute[i].name == unit)
+      return "compute[" + std::to_string(i) + "] (" + unit + ")";
+  return unit;
+}
+std::string levelField(const TargetDescription &t, const std::string &level) {
+  for (size_t i = 0; i < t.memory.size(); ++i)
+    if (t.memory[i].name == level)
+      return "memory[" + std::to_string(i) + "] (" + level + ")";
+  return level;
+}
+
+/// The smallest multiplier s in [1, hi] of one parameter group for which
+/// `latency(s) <= limit`, or -1 when even `hi` does not reach it.
+template <typename F>
+double solveGrowth(F latency, double limit, double hi = 1e6) {
+  if (latency(hi) > limit)
+    return -1;
+  double lo = 1;
+  for (int i = 0; i < 100 && hi / lo > 1 + 1e-6; ++i) {
+    double mid = std::sqrt(lo * hi);
+    if (latency(mid) <= limit)
+      hi = mid;
+    else
+      lo = mid;
+  }
+  return hi;
+}
+
+} // namespace
+
+llvm::Expected<ModelCost> analyzeModel(ModuleOp module,
+                                       const TargetDescription &target,
+                                       const CostOptions &options) {
+  if (options.batch < 1)
+    return llvm::createStringError("--batch must be at least 1");
+  const PowerMode *mode = nullptr;
+  if (!options.powerMode.empty()) {
+    mode = target.findPowerMode(options.powerMode);
+    if (!mode) {
+      std::string known;
+      for (const PowerMode &m : target.powerModes)
+        known += (known.empty() ? "" : ", ") + m.name;
+      return llvm::createStringError(
+          "target '" + target.name + "' has no power mode '" +
+          options.powerMode + "'" +
+          (known.empty() ? std::string(" (it has none)")
+                         : " (it has: " + known + ")"));
+    }
+  }
+
+  auto work = collectKernels(module, options, options.batch);
+  if (!work)
+    return work.takeError();
+
+  ModelCost mc;
+  mc.targetName = target.name;
+  mc.targetKind = stringifyTargetKind(target.kind).str();
+  mc.targetPath = target.path;
+  mc.softwareStack = target.softwareStack.name;
+  mc.powerMode = options.powerMode;
+  mc.energyModel = target.energy ? target.energy->model : "none";
+  mc.batch = options.batch;
+  mc.assumedPrecision = options.assumePrecision;
+  mc.weightBytes = work->weightBytes;
+  mc.arenaBytes = work->arenaBytes;
+
+  Context ctx{target, mode, work->weightBytes};
+  std::vector<UnitChoice> choices;
+  std::set<std::string> noUnit;
+  for (const KernelWork &k : work->kernels) {
+    UnitChoice c = chooseUnit(target, k);
+    if (!c.unit)
+      return llvm::createStringError(
+          "target '" + target.name + "' has no compute unit that runs " +
+          k.kind + " at " + stringifyPrecision(k.mainPrecision()).str() +
+          (k.nodes.empty() ? "" : " (node '" + k.nodes.front() + "')"));
+    choices.push_back(c);
+  }
+  markRuns(choices);
+
+  Scales none;
+  std::set<Precision> missingEnergy;
+  double nominalTotal = 0;
+  for (size_t i = 0; i < work->kernels.size(); ++i) {
+    const KernelWork &k = work->kernels[i];
+    const UnitChoice &c = choices[i];
+    Evaluation e = evaluate(ctx, k, c, 0, none);
+    Evaluation lo = evaluate(ctx, k, c, -1, none);
+    Evaluation hi = evaluate(ctx, k, c, +1, none);
+    KernelCost kc;
+    kc.index = unsigned(i);
+    kc.kind = k.kind;
+    kc.nodes = k.nodes;
+    kc.kernelClass = k.kernelClass;
+    kc.outputShapes = k.outputShapes;
+    kc.unit = c.unit->name;
+    kc.precision = c.macPrecision;
+    if (k.totalMACs() == 0)
+      kc.precision = c.arithPrecision;
+    kc.fallback = c.fallback;
+    kc.macs = k.totalMACs();
+    kc.ops = k.arithmeticOps();
+    kc.transcendentals = k.transcendentals;
+    kc.bytes = k.weightBytes + k.activationBytes;
+    kc.bytesByLevel = e.bytesByLevel;
+    kc.intensity = kc.bytes > 0 ? kc.ops / kc.bytes : 0;
+    kc.eta = e.eta;
+    kc.computeS = e.computeS;
+    kc.memoryS = e.memoryS;
+    kc.overheadS = e.overheadS;
+    kc.bound = Bound::Compute;
+    if (e.memoryS > e.computeS)
+      kc.bound = Bound::Memory;
+    if (e.overheadS > std::max(e.computeS, e.memoryS))
+      kc.bound = Bound::Overhead;
+    kc.latencyS = {e.latencyS, lo.latencyS, hi.latencyS};
+    kc.energyJ = {e.energyJ, lo.energyJ, hi.energyJ};
+    nominalTotal += e.latencyS;
+    switch (kc.bound) {
+    case Bound::Compute:
+      mc.computeBoundS += e.latencyS;
+      break;
+    case Bound::Memory:
+      mc.memoryBoundS += e.latencyS;
+      break;
+    case Bound::Overhead:
+      mc.overheadBoundS += e.latencyS;
+      break;
+    }
+    mc.macs += kc.macs;
+    mc.ops += kc.ops;
+    mc.bytes += kc.bytes;
+    if (target.energy) {
+      for (Precision p : {c.macPrecision, c.arithPrecision})
+        if ((p == c.macPrecision ? kc.macs : k.otherOps) > 0 &&
+            pjPerOp(target, p, 0) == 0)
+          missingEnergy.insert(p);
+    }
+    mc.kernels.push_back(std::move(kc));
+  }
+
+  Totals t0 = evaluateModel(ctx, work->kernels, choices, 0, none);
+  Totals tl = evaluateModel(ctx, work->kernels, choices, -1, none);
+  Totals th = evaluateModel(ctx, work->kernels, choices, +1, none);
+  mc.latencyS = {t0.latencyS, tl.latencyS, th.latencyS};
+  mc.energyJ = {t0.energyJ, tl.energyJ, th.energyJ};
+  mc.inferenceOverheadS =
+      target.overhead.inferenceS ? target.overhead.inferenceS->value : 0;
+  for (KernelCost &k : mc.kernels)
+    k.share = t0.latencyS > 0 ? k.latencyS.value / t0.latencyS : 0;
+  mc.throughputPerS = t0.latencyS > 0 ? double(mc.batch) / t0.latencyS : 0;
+  mc.latencyBatch1S = mc.latencyS;
+  if (options.batch != 1) {
+    CostOptions one = options;
+    one.batch = 1;
+    one.latencyBudgetS.reset();
+    one.energyBudgetJ.reset();
+    one.memoryBudgetBytes.reset();
+    one.sensitivities = false;
+    auto b1 = analyzeModel(module, target, one);
+    if (!b1)
+      return b1.takeError();
+    mc.latencyBatch1S = b1->latencyS;
+  }
+
+  // Roofs for the chart: every unit at the precisions the kernels use, and
+  // every level with a bandwidth.
+  std::set<std::pair<std::string, Precision>> used;
+  for (size_t i = 0; i < choices.size(); ++i) {
+    used.insert({choices[i].unit->name, choices[i].macPrecision});
+    used.insert({choices[i].unit->name, choices[i].arithPrecision});
+  }
+  for (const auto &up : used) {
+    const ComputeUnit *u = target.findUnit(up.first);
+    double clock = mode ? mode->scaleFor(u->name) : 1.0;
+    mc.computeRoofs.push_back(
+        {up.first, up.second, u->peak(up.second)->value * clock});
+  }
+  for (const MemoryLevel &l : target.memory)
+    if (l.bandwidthBytesPerS)
+      mc.memoryRoofs.push_back({l.name, l.bandwidthBytesPerS->value});
+
+  // Memory verdicts: the largest level of each role must hold its data.
+  const MemoryLevel *wLevel = nullptr, *aLevel = nullptr;
+  for (const MemoryLevel &l : target.memory) {
+    if (l.holdsRole(MemoryRole::Weights) &&
+        (!wLevel || l.capacityBytes.value > wLevel->capacityBytes.value))
+      wLevel = &l;
+    if (l.holdsRole(MemoryRole::Activations) &&
+        (!aLevel || l.capacityBytes.value > aLevel->capacityBytes.value))
+      aLevel = &l;
+  }
+  auto verdict = [&](const MemoryLevel *l, const char *holds, double bytes) {
+    MemoryVerdict v;
+    v.level = l->name;
+    v.holds = holds;
+    v.capacityBytes = l->capacityBytes.value;
+    v.requiredBytes = bytes;
+    v.fits = bytes <= v.capacityBytes;
+    mc.memory.push_back(v);
+  };
+  if (wLevel && wLevel == aLevel) {
+    verdict(wLevel, "weights+activations", mc.weightBytes + mc.arenaBytes);
+  } else {
+    if (wLevel)
+      verdict(wLevel, "weights", mc.weightBytes);
+    if (aLevel)
+      verdict(aLevel, "activations", mc.arenaBytes);
+  }
+  for (const MemoryLevel &l : target.memory)
+    if (l.holdsRole(MemoryRole::Code) && &l == wLevel)
+      mc.notes.push_back("'" + l.name +
+                         "' also holds the code; its size is not counted");
+
+  // Notes the reader must see.
+  if (options.assumePrecision)
+    mc.notes.push_back(
+        "analysed as if every floating-point tensor and MAC were " +
+        stringifyPrecision(*options.assumePrecision).str() +
+        " (--assume-precision); the model itself is not quantized");
+  if (options.batch != 1)
+    mc.notes.push_back("batch " + std::to_string(options.batch) +
+                       ": activation work and the arena scale with the "
+                       "batch, weight traffic does not");
+  if (!target.energy)
+    mc.notes.push_back("the target has no energy model: energy is not "
+                       "predicted");
+  else if (!target.energy->staticPowerW)
+    mc.notes.push_back("the target states no static power: energy counts "
+                       "actions only and is a lower bound");
+  for (Precision p : missingEnergy)
+    mc.notes.push_back("no energy per " + stringifyPrecision(p).str() +
+                       " op in the target: those ops count 0 pJ");
+  for (const KernelCost &k : mc.kernels)
+    if (k.fallback) {
+      mc.notes.push_back("some kernels run on a fallback unit (see "
+                         "'fallback' per kernel)");
+      break;
+    }
+
+  // Sensitivities and budgets need the model at changed parameters.
+  std::set<std::string> units, levels;
+  for (const KernelCost &k : mc.kernels) {
+    units.insert(k.unit);
+    for (const auto &kv : k.bytesByLevel)
+      levels.insert(kv.first);
+  }
+  auto latencyWith = [&](const Scales &s) {
+    return evaluateModel(ctx, work->kernels, choices, 0, s).latencyS;
+  };
+  bool wantBudgets = options.latencyBudgetS || options.energyBudgetJ ||
+                     options.memoryBudgetBytes;
+  if ((options.sensitivities || wantBudgets) && t0.latencyS > 0) {
+    auto elasticity = [&](auto set) {
+      Scales up, down;
+      set(up, 1.01);
+      set(down, 0.99);
+      return (std::log(latencyWith(up)) - std::log(latencyWith(down))) /
+             (std::log(1.01) - std::log(0.99));
+    };
+    for (const std::string &u : units) {
+      mc.sensitivities.push_back(
+          {unitField(target, u) + ".peak_ops_per_s",
+           elasticity([&](Scales &s, double f) { s.peak[u] = f; })});
+      const ComputeUnit *cu = target.findUnit(u);
+      if (cu && cu->efficiency)
+        mc.sensitivities.push_back(
+            {unitField(target, u) + ".efficiency",
+             elasticity([&](Scales &s, double f) { s.eta[u] = f; })});
+    }
+    for (const std::string &l : levels)
+      mc.sensitivities.push_back(
+          {levelField(target, l) + ".bandwidth_bytes_per_s",
+           elasticity([&](Scales &s, double f) { s.bandwidth[l] = f; })});
+    mc.sensitivities.push_back(
+        {"overhead.kernel_launch_s",
+         elasticity([&](Scales &s, double f) { s.launch = f; })});
+    std::stable_sort(mc.sensitivities.begin(), mc.sensitivities.end(),
+                     [](const Sensitivity &a, const Sensitivity &b) {
+                       return std::fabs(a.elasticity) >
+                              std::fabs(b.elasticity);
+                     });
+  }
+
+  if (options.latencyBudgetS) {
+    BudgetResult b;
+    b.kind = "latency";
+    b.limit = *options.latencyBudgetS;
+    b.predicted = t0.latencyS;
+    b.pass = b.predicted <= b.limit;
+    if (!b.pass) {
+      b.bindingTerm = "compute";
+      if (mc.memoryBoundS > mc.computeBoundS)
+        b.bindingTerm = "memory";
+      if (mc.overheadBoundS > std::max(mc.computeBoundS, mc.memoryBoundS))
+        b.bindingTerm = "overhead";
+      for (const std::string &u : units) {
+        const ComputeUnit *cu = target.findUnit(u);
+        double s = solveGrowth(
+            [&](double f) {
+              Scales sc;
+              sc.peak[u] = f;
+              return latencyWith(sc);
+            },
+            b.limit);
+        // Report against the unit's highest peak the kernels use.
+        double current = 0;
+        for (const auto &kv : cu->peakOpsPerS)
+          current = std::max(current, kv.second.value);
+        b.requirements.push_back({unitField(target, u) + ".peak_ops_per_s",
+                                  current, s < 0 ? -1 : current * s});
+      }
+      for (const std::string &l : levels) {
+        const MemoryLevel *ml = target.findMemory(l);
+        double s = solveGrowth(
+            [&](double f) {
+              Scales sc;
+              sc.bandwidth[l] = f;
+              return latencyWith(sc);
+            },
+            b.limit);
+        double current = ml->bandwidthBytesPerS->value;
+        b.requirements.push_back(
+            {levelField(target, l) + ".bandwidth_bytes_per_s", current,
+             s < 0 ? -1 : current * s});
+      }
+      // Overhead: the largest launch cost that still meets the budget.
+      double current = target.overhead.kernelLaunchS.value;
+      double required = -1;
+      Scales zero;
+      zero.launch = 0;
+      if (latencyWith(zero) <= b.limit && current > 0) {
+        double lo = 0, hi = 1;
+        for (int i = 0; i < 60; ++i) {
+          double mid = 0.5 * (lo + hi);
+          Scales sc;
+          sc.launch = mid;
+          (latencyWith(sc) <= b.limit ? lo : hi) = mid;
+        }
+        required = current * lo;
+      }
+      b.requirements.push_back({"overhead.kernel_launch_s", current, required});
+    }
+    mc.budgets.push_back(std::move(b));
+  }
+  if (options.energyBudgetJ) {
+    BudgetResult b;
+    b.kind = "energy";
+    b.limit = *options.energyBudgetJ;
+    b.predicted = t0.energyJ;
+    b.pass = b.predicted <= b.limit;
+    if (!b.pass) {
+      b.bindingTerm = "compute";
+      double most = t0.computeEnergyJ;
+      if (t0.dataEnergyJ > most) {
+        most = t0.dataEnergyJ;
+        b.bindingTerm = "memory";
+      }
+      if (t0.staticEnergyJ > most)
+        b.bindingTerm = "static";
+    }
+    mc.budgets.push_back(std::move(b));
+  }
+  if (options.memoryBudgetBytes) {
+    BudgetResult b;
+    b.kind = "memory";
+    b.limit = *options.memoryBudgetBytes;
+    b.predicted = mc.weightBytes + mc.arenaBytes;
+    b.pass = b.predicted <= b.limit;
+    if (!b.pass)
+      b.bindingTerm = mc.weightBytes > mc.arenaBytes ? "weights" : "arena";
+    mc.budgets.push_back(std::move(b));
+  }
+  if (!options.sensitivities)
+    mc.sensitivities.clear();
+  return mc;
+}
+
+} // namespace iron

@@ -1,0 +1,321 @@
+//===- Fit.cpp - Efficiency curves that reproduce measured kernel times ---===//
+//
+// The cost model predicts a kernel's latency as
+//   T = max((ops + transcendentals x t) / (peak x eta(ops) x tiling), T_m) + T_o
+// (docs/cost-model.md). Given measured times and the other terms, the fit
+// picks the curve eta(ops) (fixed or saturating), optionally a tiling, and t,
+// minimising the squared error of ln T over the samples: relative errors
+// count alike for a 1 us and a 100 ms kernel. The search is a coarse grid in
+// log space refined by golden-section steps; two parameters do not need
+// more.
+//
+//===----------------------------------------------------------------------===//
+
+#include "iron/Probe/HostProbe.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+
+namespace iron::probe {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// A sample with everything that does not depend on the curve precomputed.
+struct Prepared {
+  double lnMeasured;
+  double ops;
+  double work; // ops + transcendentals x t
+  double memoryS, overheadS;
+  double tiling; // utilization of the tiling being tried
+};
+
+struct Params {
+  bool saturating = false;
+  double eta = 1, halfOps = 0;
+};
+
+double etaOf(const Params &p, double ops) {
+  if (!p.saturating)
+    return p.eta;
+  return ops <= 0 ? 0 : p.eta * ops / (ops + p.halfOps);
+}
+
+double predictPrepared(const Prepared &s, const Params &p, double peak) {
+  double tc = 0;
+  if (s.work > 0) {
+    double eta = etaOf(p, s.ops) * s.tiling;
+    tc = eta > 0 ? s.work / (peak * eta) : kInf;
+  }
+  return std::max(tc, s.memoryS) + s.overheadS;
+}
+
+double sumSquaredLogError(const std::vector<Prepared> &samples, const Params &p,
+                          double peak) {
+  double sum = 0;
+  for (const Prepared &s : samples) {
+    double t = predictPrepared(s, p, peak);
+    if (!(t > 0) || !std::isfinite(t))
+      return kInf;
+    double d = std::log(t) - s.lnMeasured;
+    sum += d * d;
+  }
+  return sum;
+}
+
+/// Minimises f over x in [lo, hi] (log space): a grid of `steps` points,
+/// then golden-section refinement around the best one.
+double minimizeLog(const std::function<double(double)> &f, double lo, double hi,
+                   int steps, double *best = nullptr) {
+  double llo = std::log(lo), lhi = std::log(hi);
+  double bestX = lo, bestF = kInf;
+  int bestI = 0;
+  for (int i = 0; i <= steps; ++i) {
+    double x = std::exp(llo + (lhi - llo) * i / steps);
+    double v = f(x);
+    if (v < bestF)
+      bestF = v, bestX = x, bestI = i;
+  }
+  double a = llo + (lhi - llo) * std::max(0, bestI - 1) / steps;
+  double b = llo + (lhi - llo) * std::min(steps, bestI + 1) / steps;
+  const double g = 0.6180339887498949;
+  double c = b - g * (b - a), d = a + g * (b - a);
+  double fc = f(std::exp(c)), fd = f(std::exp(d));
+  for (int it = 0; it < 40 && b - a > 1e-4; ++it) {
+    if (fc < fd) {
+      b = d, d = c, fd = fc;
+      c = b - g * (b - a), fc = f(std::exp(c));
+    } else {
+      a = c, c = d, fc = fd;
+      d = a + g * (b - a), fd = f(std::exp(d));
+    }
+  }
+  double x = std::exp(fc < fd ? c : d), v = std::min(fc, fd);
+  if (v < bestF)
+    bestF = v, bestX = x;
+  if (best)
+    *best = bestF;
+  return bestX;
+}
+
+std::optional<TilingModel> tilingFor(const TileChoice &tile) {
+  auto dim = [](int64_t v) -> std::optional<Quantity> {
+    if (v <= 1)
+      return std::nullopt;
+    Quantity x;
+    x.value = x.low = x.high = double(v);
+    return x;
+  };
+  TilingModel t;
+  t.m = dim(tile.m);
+  t.n = dim(tile.n);
+  t.k = dim(tile.k);
+  if (!t.m && !t.n && !t.k)
+    return std::nullopt;
+  return t;
+}
+
+std::vector<Prepared> prepare(llvm::ArrayRef<FitSample> samples, double t,
+                              const std::optional<TileChoice> &tile) {
+  std::optional<TilingModel> tiling;
+  if (tile)
+    tiling = tilingFor(*tile);
+  std::vector<Prepared> out;
+  for (const FitSample &s : samples) {
+    if (!(s.measuredS > 0))
+      continue;
+    Prepared p;
+    p.lnMeasured = std::log(s.measuredS);
+    p.ops = s.ops;
+    p.work = s.ops + s.transcendentals * t;
+    p.memoryS = s.memoryS;
+    p.overheadS = s.overheadS;
+    p.tiling = 1;
+    if (tiling && s.shape)
+      p.tiling = tiling->utilization(s.shape->batch, s.shape->m, s.shape->n, s.shape->k);
+    out.push_back(p);
+  }
+  return out;
+}
+
+/// The best curve for prepared samples; returns the sum of squared errors.
+double fitPrepared(const std::vector<Prepared> &samples, double peak,
+                   bool allowSaturating, Params &out) {
+  Params fixed;
+  double fixedErr = kInf;
+  fixed.eta = minimizeLog(
+      [&](double eta) {
+        Params p;
+        p.eta = eta;
+        return sumSquaredLogError(samples, p, peak);
+      },
+      1e-7, 1.0, 70, &fixedErr);
+  out = fixed;
+  if (!allowSaturating)
+    return fixedErr;
+  // For each half_ops, the best eta_max; then the best half_ops.
+  auto bestEtaMax = [&](double half, double *err) {
+    return minimizeLog(
+        [&](double eta) {
+          Params p;
+          p.saturating = true, p.eta = eta, p.halfOps = half;
+          return sumSquaredLogError(samples, p, peak);
+        },
+        1e-7, 1.0, 35, err);
+  };
+  double satErr = kInf;
+  double half = minimizeLog(
+      [&](double h) {
+        double err;
+        bestEtaMax(h, &err);
+        return err;
+      },
+      1e1, 1e13, 48, &satErr);
+  double err;
+  Params sat;
+  sat.saturating = true, sat.halfOps = half, sat.eta = bestEtaMax(half, &err);
+  // The saturating curve has one parameter more: keep it only when it
+  // explains clearly more (rms log error at least 10% lower).
+  if (err < 0.81 * fixedErr) {
+    out = sat;
+    return err;
+  }
+  return fixedErr;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  return v[size_t(q * double(v.size() - 1) + 0.5)];
+}
+
+} // namespace
+
+EfficiencyCurve toCurve(const CurveFit &fit) {
+  EfficiencyCurve c;
+  c.kind = fit.kind;
+  auto q = [](double v, double lo, double hi) {
+    Quantity x;
+    x.value = v;
+    x.low = std::min(lo, v);
+    x.high = std::max(hi, v);
+    x.hasRange = x.low < x.high;
+    return x;
+  };
+  if (fit.kind == EfficiencyCurve::Kind::Fixed) {
+    c.params["eta"] = q(fit.eta, fit.etaLow, fit.etaHigh);
+  } else {
+    c.params["eta_max"] = q(fit.eta, fit.etaLow, fit.etaHigh);
+    c.params["half_ops"] = q(fit.halfOps, fit.halfOpsLow, fit.halfOpsHigh);
+  }
+  if (fit.tiling)
+    c.tiling = tilingFor(*fit.tiling);
+  return c;
+}
+
+double predictSeconds(const FitSample &s, const EfficiencyCurve &curve,
+                      double peakOpsPerS, double transcendentalOps) {
+  double work = s.ops + s.transcendentals * transcendentalOps;
+  double tc = 0;
+  if (work > 0) {
+    double eta = curve.evaluate(s.ops);
+    if (curve.tiling && s.shape)
+      eta *= curve.tiling->utilization(s.shape->batch, s.shape->m, s.shape->n, s.shape->k);
+    tc = eta > 0 ? work / (peakOpsPerS * eta) : kInf;
+  }
+  return std::max(tc, s.memoryS) + s.overheadS;
+}
+
+CurveFit fitCurve(llvm::ArrayRef<FitSample> samples, const FitOptions &options) {
+  CurveFit fit;
+  double peak = options.peakOpsPerS;
+  Params best;
+  double bestErr = kInf;
+  std::optional<TileChoice> bestTile;
+  {
+    auto prepared = prepare(samples, options.transcendentalOps, std::nullopt);
+    bestErr = fitPrepared(prepared, peak, options.allowSaturating, best);
+  }
+  for (const TileChoice &tile : options.tileCandidates) {
+    Params p;
+    double err = fitPrepared(prepare(samples, options.transcendentalOps, tile), peak,
+                             options.allowSaturating, p);
+    // A tiling is one more thing to believe: it must lower the rms log
+    // error by at least 3%.
+    if (err < 0.94 * bestErr)
+      bestErr = err, best = p, bestTile = tile;
+  }
+  fit.kind = best.saturating ? EfficiencyCurve::Kind::Saturating
+                             : EfficiencyCurve::Kind::Fixed;
+  fit.eta = best.eta;
+  fit.halfOps = best.halfOps;
+  fit.tiling = bestTile;
+
+  // Quality and ranges from the residuals of the chosen curve.
+  EfficiencyCurve curve = toCurve(fit);
+  std::vector<double> absLog, absRel;
+  double sum = 0;
+  for (const FitSample &s : samples) {
+    if (!(s.measuredS > 0))
+      continue;
+    double t = predictSeconds(s, curve, peak, options.transcendentalOps);
+    double d = std::log(t / s.measuredS);
+    sum += d * d;
+    absLog.push_back(std::fabs(d));
+    absRel.push_back(std::fabs(t / s.measuredS - 1));
+  }
+  fit.samples = absLog.size();
+  fit.rmsLogError = fit.samples ? std::sqrt(sum / double(fit.samples)) : 0;
+  fit.medianAbsError = median(absRel);
+  // Four in five kernels lie within the range's factor of the fit.
+  double q = std::max(0.02, quantile(absLog, 0.8));
+  fit.etaLow = fit.eta * std::exp(-q);
+  fit.etaHigh = std::min(1.0, fit.eta * std::exp(q));
+  if (fit.kind == EfficiencyCurve::Kind::Saturating) {
+    fit.halfOpsLow = fit.halfOps * std::exp(-q);
+    fit.halfOpsHigh = fit.halfOps * std::exp(q);
+  }
+  return fit;
+}
+
+double fitTranscendentalOps(llvm::ArrayRef<std::vector<FitSample>> classes,
+                            const FitOptions &options, double *rmsLogError) {
+  size_t count = 0;
+  bool any = false;
+  for (const std::vector<FitSample> &c : classes) {
+    count += c.size();
+    any = any || llvm::any_of(c, [](const FitSample &s) { return s.transcendentals > 0; });
+  }
+  // Each class keeps its own curve; t is what they share. The tiling does
+  // not matter here (no contraction calls exp).
+  auto errorFor = [&](double t) {
+    double sum = 0;
+    for (const std::vector<FitSample> &c : classes) {
+      Params p;
+      sum += fitPrepared(prepare(c, t, std::nullopt), options.peakOpsPerS,
+                         options.allowSaturating, p);
+    }
+    return sum;
+  };
+  double err = 0;
+  double t = any ? minimizeLog(errorFor, 1.0, 1e3, 24, &err) : 1.0;
+  if (!any)
+    err = errorFor(1.0);
+  if (rmsLogError)
+    *rmsLogError = count ? std::sqrt(err / double(count)) : 0;
+  return t;
+}
+
+} // namespace iron::probe

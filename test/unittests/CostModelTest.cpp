@@ -1,0 +1,433 @@
+//===- CostModelTest.cpp - The cost model against hand-computed numbers ---===//
+//
+// Every expected value below is worked out by hand from docs/cost-model.md
+// and the numbers of the small target in this file.
+//
+//===----------------------------------------------------------------------===//
+
+#include "iron/Cost/CostModel.h"
+#include "iron/Import/OnnxImporter.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+using namespace mlir;
+using namespace iron;
+
+namespace {
+
+// One core: 1e9 fp32 ops/s (range 0.5e9..2e9) at eta 0.5; weights in
+// flash (50 MB/s), activations in 1 MB of SRAM (100 MB/s); 1 us per kernel.
+const char *kMcu = R"(schema_version: 1
+name: toy-mcu
+kind: mcu
+description: A target with round numbers.
+references:
+  hand: "Numbers chosen for hand calculation"
+software_stack: {name: "reference", source: "[hand]"}
+compute:
+  - name: core
+    class: general
+    source: "[hand]"
+    peak_ops_per_s:
+      fp32: {value: 1.0e9, range: [0.5e9, 2.0e9]}
+      int8: 4.0e9
+    efficiency:
+      model: fixed
+      params:
+        eta: 0.5
+memory:
+  - name: sram
+    source: "[hand]"
+    capacity_bytes: 1.0e6
+    bandwidth_bytes_per_s: 1.0e8
+    energy_pj_per_byte: 1
+    holds: [activations]
+  - name: flash
+    source: "[hand]"
+    capacity_bytes: 1.0e7
+    bandwidth_bytes_per_s: 5.0e7
+    energy_pj_per_byte: 10
+    holds: [weights, code]
+overhead:
+  source: "[hand]"
+  kernel_launch_s: 1.0e-6
+energy:
+  model: actions+static
+  source: "[hand]"
+  pj_per_op:
+    fp32: 4
+    int8: 1
+  static_power_w: 0.1
+power_modes:
+  - name: half
+    source: "[hand]"
+    clock_scale: 0.5
+)";
+
+class CostModelTest : public ::testing::Test {
+protected:
+  CostModelTest() : ctx(MLIRContext::Threading::DISABLED) {
+    DialectRegistry registry;
+    registerImportDialects(registry);
+    ctx.appendDialectRegistry(registry);
+    ctx.loadAllAvailableDialects();
+  }
+
+  TargetDescription target(const std::string &text = kMcu) {
+    auto t = parseTarget(text, "toy.yaml");
+    if (!t) {
+      ADD_FAILURE() << llvm::toString(t.takeError());
+      return {};
+    }
+    return std::move(*t);
+  }
+
+  void parse(const std::string &text) {
+    module = parseSourceString<ModuleOp>(text, &ctx);
+    ASSERT_TRUE(module) << text;
+  }
+
+  ModelCost analyze(const TargetDescription &t, const CostOptions &o = {}) {
+    auto c = analyzeModel(*module, t, o);
+    if (!c) {
+      ADD_FAILURE() << llvm::toString(c.takeError());
+      return {};
+    }
+    return std::move(*c);
+  }
+
+  MLIRContext ctx;
+  OwningOpRef<ModuleOp> module;
+};
+
+// y[1x10] = x[1x100] * W[100x10]: 1000 MACs = 2000 ops; W is 4000 bytes of
+// weights in flash, x and y are 440 bytes of activations in SRAM.
+const char *kMatMul = R"(
+func.func @main(%x: tensor<1x100xf32>) -> tensor<1x10xf32> {
+  %w = "iron.Constant"() <{value = dense<1.0> : tensor<100x10xf32>}> : () -> tensor<100x10xf32> loc("W")
+  %y = "iron.MatMul"(%x, %w) : (tensor<1x100xf32>, tensor<100x10xf32>) -> tensor<1x10xf32> loc("mm")
+  return %y : tensor<1x10xf32>
+}
+)";
+
+TEST_F(CostModelTest, RooflineOfOneKernel) {
+  parse(kMatMul);
+  ModelCost c = analyze(target());
+  ASSERT_EQ(c.kernels.size(), 1u);
+  const KernelCost &k = c.kernels[0];
+  EXPECT_EQ(k.kind, "MatMul");
+  ASSERT_EQ(k.nodes.size(), 1u);
+  EXPECT_EQ(k.nodes[0], "mm");
+  EXPECT_EQ(k.unit, "core");
+  EXPECT_DOUBLE_EQ(k.macs, 1000);
+  EXPECT_DOUBLE_EQ(k.bytes, 4440);
+  EXPECT_DOUBLE_EQ(k.bytesByLevel.at("flash"), 4000);
+  EXPECT_DOUBLE_EQ(k.bytesByLevel.at("sram"), 440);
+  // 2000 ops / (1e9 * 0.5) = 4 us; flash 4000 B / 50 MB/s = 80 us beats
+  // SRAM's 440 B / 100 MB/s = 4.4 us.
+  EXPECT_NEAR(k.computeS, 4e-6, 1e-12);
+  EXPECT_NEAR(k.memoryS, 80e-6, 1e-12);
+  EXPECT_NEAR(k.overheadS, 1e-6, 1e-15);
+  EXPECT_EQ(k.bound, Bound::Memory);
+  EXPECT_NEAR(k.latencyS.value, 81e-6, 1e-12);
+  EXPECT_NEAR(k.intensity, 2000.0 / 4440.0, 1e-12);
+  EXPECT_DOUBLE_EQ(k.share, 1.0);
+  // Energy: 2000 ops x 4 pJ + 4000 B x 10 pJ + 440 B x 1 pJ + 0.1 W x 81 us.
+  EXPECT_NEAR(k.energyJ.value, (8000 + 40000 + 440) * 1e-12 + 0.1 * 81e-6,
+              1e-15);
+  // Only the fp32 peak has a range, and the kernel is memory bound either
+  // way: at 0.5e9 ops/s compute takes 8 us < 80 us.
+  EXPECT_NEAR(k.latencyS.low, 81e-6, 1e-12);
+  EXPECT_NEAR(k.latencyS.high, 81e-6, 1e-12);
+  EXPECT_NEAR(c.latencyS.value, 81e-6, 1e-12);
+  EXPECT_NEAR(c.throughputPerS, 1.0 / 81e-6, 1e-3);
+}
+
+TEST_F(CostModelTest, IntervalsFollowTheTargetRanges) {
+  parse(kMatMul);
+  // Make both memories fast so that the kernel is compute bound: then the
+  // fp32 peak's range [0.5e9, 2e9] sets the interval: 2000 / (2e9 * 0.5) =
+  // 2 us and 2000 / (0.5e9 * 0.5) = 8 us, plus 1 us overhead.
+  std::string text = kMcu;
+  size_t pos = text.find("bandwidth_bytes_per_s: 5.0e7");
+  text.replace(pos, 28, "bandwidth_bytes_per_s: 5.0e9");
+  pos = text.find("bandwidth_bytes_per_s: 1.0e8");
+  text.replace(pos, 28, "bandwidth_bytes_per_s: 1.0e10");
+  ModelCost c = analyze(target(text));
+  const KernelCost &k = c.kernels[0];
+  EXPECT_EQ(k.bound, Bound::Compute);
+  EXPECT_NEAR(k.latencyS.value, 5e-6, 1e-12);
+  EXPECT_NEAR(k.latencyS.low, 3e-6, 1e-12);
+  EXPECT_NEAR(k.latencyS.high, 9e-6, 1e-12);
+}
+
+TEST_F(CostModelTest, MemoryVerdictsAndBudgets) {
+  parse(kMatMul);
+  CostOptions o;
+  o.latencyBudgetS = 50e-6;
+  o.memoryBudgetBytes = 100;
+  o.energyBudgetJ = 1.0;
+  ModelCost c = analyze(target(), o);
+  ASSERT_EQ(c.memory.size(), 2u);
+  EXPECT_EQ(c.memory[0].level, "flash");
+  EXPECT_EQ(c.memory[0].holds, "weights");
+  EXPECT_DOUBLE_EQ(c.memory[0].requiredBytes, 4000);
+  EXPECT_TRUE(c.memory[0].fits);
+  EXPECT_EQ(c.memory[1].level, "sram");
+  EXPECT_TRUE(c.memory[1].fits);
+
+  ASSERT_EQ(c.budgets.size(), 3u);
+  const BudgetResult &lat = c.budgets[0];
+  EXPECT_EQ(lat.kind, "latency");
+  EXPECT_FALSE(lat.pass);
+  EXPECT_EQ(lat.bindingTerm, "memory");
+  // Inverse roofline: the flash must deliver 4000 B in 50 - 1 us, i.e.
+  // 8.163e7 B/s; no compute peak alone can do it; the overhead alone
+  // cannot either (80 us of memory time remain).
+  bool sawFlash = false, sawPeak = false, sawLaunch = false;
+  for (const auto &r : lat.requirements) {
+    if (r.parameter.find("flash") != std::string::npos) {
+      sawFlash = true;
+      EXPECT_NEAR(r.required, 4000 / 49e-6, 1e3);
+      EXPECT_DOUBLE_EQ(r.current, 5e7);
+    } else if (r.parameter.find("peak_ops_per_s") != std::string::npos) {
+      sawPeak = true;
+      EXPECT_LT(r.required, 0);
+    } else if (r.parameter == "overhead.kernel_launch_s") {
+      sawLaunch = true;
+      EXPECT_LT(r.required, 0);
+    }
+  }
+  EXPECT_TRUE(sawFlash && sawPeak && sawLaunch);
+  EXPECT_EQ(c.budgets[1].kind, "energy");
+  EXPECT_TRUE(c.budgets[1].pass);
+  EXPECT_EQ(c.budgets[2].kind, "memory");
+  EXPECT_FALSE(c.budgets[2].pass);
+  EXPECT_EQ(c.budgets[2].bindingTerm, "weights");
+
+  // d ln T / d ln bw(flash) = -80/81 for a memory-bound kernel.
+  bool found = false;
+  for (const Sensitivity &s : c.sensitivities)
+    if (s.parameter.find("flash") != std::string::npos) {
+      found = true;
+      EXPECT_NEAR(s.elasticity, -80.0 / 81.0, 1e-3);
+    }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(CostModelTest, DoesNotFit) {
+  parse(R"(
+func.func @main(%x: tensor<1x1000xf32>) -> tensor<1x3000xf32> {
+  %w = "iron.Constant"() <{value = dense<1.0> : tensor<1000x3000xf32>}> : () -> tensor<1000x3000xf32>
+  %y = "iron.MatMul"(%x, %w) : (tensor<1x1000xf32>, tensor<1000x3000xf32>) -> tensor<1x3000xf32>
+  return %y : tensor<1x3000xf32>
+}
+)");
+  ModelCost c = analyze(target());
+  // 12 MB of weights in 10 MB of flash: short by 2 MB.
+  ASSERT_EQ(c.memory.size(), 2u);
+  EXPECT_EQ(c.memory[0].level, "flash");
+  EXPECT_FALSE(c.memory[0].fits);
+  EXPECT_DOUBLE_EQ(c.memory[0].requiredBytes - c.memory[0].capacityBytes,
+                   2.0e6);
+}
+
+TEST_F(CostModelTest, AssumedPrecisionAndBatch) {
+  parse(kMatMul);
+  CostOptions o;
+  o.assumePrecision = Precision::INT8;
+  ModelCost q = analyze(target(), o);
+  const KernelCost &k = q.kernels[0];
+  EXPECT_EQ(k.precision, Precision::INT8);
+  // A quarter of the bytes: 1000 B of weights -> 20 us; 2000 ops at 4e9 x
+  // 0.5 -> 1 us.
+  EXPECT_DOUBLE_EQ(k.bytes, 1110);
+  EXPECT_NEAR(k.latencyS.value, 21e-6, 1e-12);
+  bool noted = false;
+  for (const std::string &n : q.notes)
+    noted |= n.find("int8") != std::string::npos;
+  EXPECT_TRUE(noted);
+
+  // Batch 10: ten times the activations and MACs, the same weights.
+  CostOptions b;
+  b.batch = 10;
+  ModelCost c = analyze(target(), b);
+  EXPECT_DOUBLE_EQ(c.kernels[0].macs, 10000);
+  EXPECT_DOUBLE_EQ(c.kernels[0].bytesByLevel.at("flash"), 4000);
+  EXPECT_DOUBLE_EQ(c.kernels[0].bytesByLevel.at("sram"), 4400);
+  // Compute 40 us, flash 80 us, SRAM 44 us: still 81 us per batch.
+  EXPECT_NEAR(c.latencyS.value, 81e-6, 1e-12);
+  EXPECT_NEAR(c.throughputPerS, 10 / 81e-6, 1e-2);
+  EXPECT_NEAR(c.latencyBatch1S.value, 81e-6, 1e-12);
+}
+
+TEST_F(CostModelTest, PowerModeScalesTheClock) {
+  std::string text = kMcu;
+  size_t pos = text.find("bandwidth_bytes_per_s: 5.0e7");
+  text.replace(pos, 28, "bandwidth_bytes_per_s: 5.0e9");
+  parse(kMatMul);
+  CostOptions o;
+  o.powerMode = "half";
+  ModelCost c = analyze(target(text), o);
+  // Half the clock: 2000 / (0.5e9 x 0.5) = 8 us + 1 us.
+  EXPECT_NEAR(c.latencyS.value, 9e-6, 1e-12);
+  o.powerMode = "turbo";
+  auto bad = analyzeModel(*module, target(text), o);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(llvm::toString(bad.takeError()).find("no power mode 'turbo'"),
+            std::string::npos);
+}
+
+TEST_F(CostModelTest, ViewsAreNotKernels) {
+  parse(R"(
+func.func @main(%x: tensor<1x100xf32>) -> tensor<100xf32> {
+  %s = "iron.Constant"() <{value = dense<[100]> : tensor<1xi64>}> : () -> tensor<1xi64>
+  %r = "iron.Reshape"(%x, %s) : (tensor<1x100xf32>, tensor<1xi64>) -> tensor<100xf32>
+  %y = "iron.Relu"(%r) : (tensor<100xf32>) -> tensor<100xf32> loc("relu")
+  return %y : tensor<100xf32>
+}
+)");
+  ModelCost c = analyze(target());
+  ASSERT_EQ(c.kernels.size(), 1u);
+  EXPECT_EQ(c.kernels[0].kind, "Relu");
+}
+
+// An NPU that runs only Conv and MatMul; the rest goes to the CPU over a
+// 1 GB/s link with 10 us per round trip.
+const char *kNpu = R"(schema_version: 1
+name: toy-npu
+kind: npu
+description: A target with round numbers.
+references:
+  hand: "Numbers chosen for hand calculation"
+software_stack: {name: "delegate", source: "[hand]"}
+compute:
+  - name: npu
+    class: matrix
+    source: "[hand]"
+    peak_ops_per_s:
+      int8: 1.0e12
+      fp16: 1.0e12
+      fp32: 1.0e12
+    ops:
+      native: [Conv, MatMul]
+      fallback:
+        unit: cpu
+        transfer_bytes_per_s: 1.0e9
+        overhead_s: 1.0e-5
+  - name: cpu
+    class: general
+    source: "[hand]"
+    peak_ops_per_s:
+      fp32: 1.0e9
+memory:
+  - name: dram
+    source: "[hand]"
+    capacity_bytes: 1.0e9
+    bandwidth_bytes_per_s: 1.0e10
+    holds: [activations, weights]
+overhead:
+  source: "[hand]"
+  kernel_launch_s: 0
+  delegate_call_s: 1.0e-3
+)";
+
+TEST_F(CostModelTest, NpuFallback) {
+  parse(kMatMul + std::string(R"(
+func.func @other(%x: tensor<1x100xf32>) -> tensor<1x100xf32> {
+  return %x : tensor<1x100xf32>
+}
+)"));
+  ModelCost c = analyze(target(kNpu));
+  ASSERT_EQ(c.kernels.size(), 1u);
+  EXPECT_EQ(c.kernels[0].unit, "npu");
+  EXPECT_FALSE(c.kernels[0].fallback);
+
+  parse(R"(
+func.func @main(%x: tensor<1x1000xf32>) -> tensor<1x1000xf32> {
+  %y = "iron.Relu"(%x) : (tensor<1x1000xf32>) -> tensor<1x1000xf32>
+  return %y : tensor<1x1000xf32>
+}
+)");
+  ModelCost f = analyze(target(kNpu));
+  ASSERT_EQ(f.kernels.size(), 1u);
+  EXPECT_EQ(f.kernels[0].unit, "cpu");
+  EXPECT_TRUE(f.kernels[0].fallback);
+  // 8000 B over 1 GB/s = 8 us, plus 10 us per round trip.
+  EXPECT_NEAR(f.kernels[0].overheadS, 18e-6, 1e-12);
+}
+
+TEST_F(CostModelTest, NpuPartitionsAndFallbackRuns) {
+  // MatMul, MatMul on the NPU: one delegate call (1 ms) for the partition.
+  // Then Relu, Relu on the CPU: the inputs cross the link when the stretch
+  // starts (4 us + 10 us), the outputs when it ends (4 us). The last
+  // MatMul is a new partition: another delegate call.
+  parse(R"(
+func.func @main(%x: tensor<1x1000xf32>) -> tensor<1x1000xf32> {
+  %w = "iron.Constant"() <{value = dense<1.0> : tensor<1000x1000xf32>}> : () -> tensor<1000x1000xf32>
+  %a = "iron.MatMul"(%x, %w) : (tensor<1x1000xf32>, tensor<1000x1000xf32>) -> tensor<1x1000xf32>
+  %b = "iron.MatMul"(%a, %w) : (tensor<1x1000xf32>, tensor<1000x1000xf32>) -> tensor<1x1000xf32>
+  %c = "iron.Relu"(%b) : (tensor<1x1000xf32>) -> tensor<1x1000xf32>
+  %d = "iron.Relu"(%c) : (tensor<1x1000xf32>) -> tensor<1x1000xf32>
+  %e = "iron.MatMul"(%d, %w) : (tensor<1x1000xf32>, tensor<1000x1000xf32>) -> tensor<1x1000xf32>
+  return %e : tensor<1x1000xf32>
+}
+)");
+  ModelCost c = analyze(target(kNpu));
+  ASSERT_EQ(c.kernels.size(), 5u);
+  EXPECT_NEAR(c.kernels[0].overheadS, 1e-3, 1e-12);
+  EXPECT_NEAR(c.kernels[1].overheadS, 0, 1e-12);
+  EXPECT_TRUE(c.kernels[2].fallback && c.kernels[3].fallback);
+  EXPECT_NEAR(c.kernels[2].overheadS, 14e-6, 1e-12);
+  EXPECT_NEAR(c.kernels[3].overheadS, 4e-6, 1e-12);
+  EXPECT_NEAR(c.kernels[4].overheadS, 1e-3, 1e-12);
+}
+
+TEST_F(CostModelTest, DynamicShapesAreRefused) {
+  parse(R"(
+func.func @main(%x: tensor<?x100xf32>) -> tensor<?x100xf32> {
+  %y = "iron.Relu"(%x) : (tensor<?x100xf32>) -> tensor<?x100xf32> loc("r")
+  return %y : tensor<?x100xf32>
+}
+)");
+  auto c = analyzeModel(*module, target(), {});
+  ASSERT_FALSE(c);
+  std::string msg = llvm::toString(c.takeError());
+  EXPECT_NE(msg.find("'r'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("dynamic"), std::string::npos) << msg;
+}
+
+TEST_F(CostModelTest, ReportJSONHasUnitsInKeys) {
+  parse(kMatMul);
+  CostOptions o;
+  ModelCost c = analyze(target(), o);
+  llvm::json::Value v = reportToJSON("m.onnx", o, {c});
+  const llvm::json::Object *root = v.getAsObject();
+  ASSERT_TRUE(root);
+  EXPECT_EQ(root->getString("schema"), "iron-report");
+  EXPECT_EQ(root->getString("schema_version"), "1.0");
+  const llvm::json::Array *targets = root->getArray("targets");
+  ASSERT_TRUE(targets && targets->size() == 1);
+  const llvm::json::Object *t = (*targets)[0].getAsObject();
+  const llvm::json::Object *total = t->getObject("total");
+  ASSERT_TRUE(total);
+  const llvm::json::Object *lat = total->getObject("latency_ms");
+  ASSERT_TRUE(lat);
+  EXPECT_NEAR(*lat->getNumber("value"), 0.081, 1e-9);
+  const llvm::json::Array *kernels = t->getArray("kernels");
+  ASSERT_TRUE(kernels && kernels->size() == 1);
+  const llvm::json::Object *k = (*kernels)[0].getAsObject();
+  EXPECT_EQ(k->getString("bound"), "memory");
+  EXPECT_NEAR(*k->getObject("energy_uj")->getNumber("value"),
+              (48440e-12 + 8.1e-6) * 1e6, 1e-9);
+  EXPECT_TRUE(k->getNumber("arithmetic_intensity_ops_per_byte"));
+  EXPECT_TRUE(t->getObject("memory")->getNumber("weights_bytes"));
+}
+
+} // namespace
