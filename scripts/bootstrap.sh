@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a Debian 12 machine for Iron, builds it, and runs one job:
 #
-#   scripts/bootstrap.sh example   install, build, import the bundled example
+#   scripts/bootstrap.sh example   install, build, compile and analyze the bundled example
 #   scripts/bootstrap.sh test      install, build, run the whole test suite
 #
 # Idempotent and non-interactive; run as root (or with sudo available).
@@ -73,8 +73,15 @@ ninja -C "$build" -j "$jobs"
 echo "==> built in $(( $(date +%s) - start )) s"
 
 if [ "$mode" = example ]; then
-  echo "==> ironc import examples/dscnn_kws.onnx"
-  "$build/bin/ironc" import "$root/examples/dscnn_kws.onnx"
+  echo "==> ironc compile examples/dscnn_kws.onnx --target st-stm32f746"
+  "$build/bin/ironc" compile "$root/examples/dscnn_kws.onnx" \
+    --target st-stm32f746 -o "$build/dscnn_kws.iron"
+  echo "==> ironc analyze examples/dscnn_kws.onnx on two microcontrollers"
+  # Exit 8 would mean the model does not fit: it does on both.
+  "$build/bin/ironc" analyze "$root/examples/dscnn_kws.onnx" \
+    --target st-stm32f746 --target nordic-nrf52840 --assume-precision int8 \
+    --report "$build/dscnn_kws.report.json" --html "$build/dscnn_kws.report.html"
+  echo "==> reports: $build/dscnn_kws.report.json, $build/dscnn_kws.report.html"
 else
   echo "==> running the test suite"
   cd "$build"

@@ -101,9 +101,12 @@ std::optional<Iv> getInterval(const json::Object *o, StringRef key) {
 // Text
 //===----------------------------------------------------------------------===//
 
-const char *const kDash = "\xe2\x80\x94";    // em dash: no value
-const char *const kEnDash = "\xe2\x80\x93";  // ranges
+const char *const kDash = "\xe2\x80\x94";   // em dash: no value
+const char *const kEnDash = "\xe2\x80\x93"; // ranges
 const char *const kMicro = "\xc2\xb5";
+/// SI prefixes from 1e-9 to 1e18.
+const char *const kPrefixes[] = {"n", kMicro, "m", "",  "k",
+                                 "M", "G",    "T", "P", "E"};
 
 std::string esc(StringRef s) {
   std::string out;
@@ -161,8 +164,8 @@ std::string sig3(double v) {
   double a = std::fabs(v);
   if (a >= 1e6 || a < 1e-3)
     return fmt("%.2e", v);
-  int decimals = std::clamp(2 - static_cast<int>(std::floor(std::log10(a))),
-                            0, 5);
+  int decimals =
+      std::clamp(2 - static_cast<int>(std::floor(std::log10(a))), 0, 5);
   return fmt("%.*f", decimals, v);
 }
 
@@ -177,8 +180,6 @@ std::string si(double v, StringRef unit) {
     return "n/a";
   if (v == 0)
     return unit.empty() ? "0" : "0 " + unit.str();
-  static const char *const prefixes[] = {"n", kMicro, "m", "", "k",
-                                         "M", "G",    "T", "P", "E"};
   int e = static_cast<int>(std::floor(std::log10(std::fabs(v)) / 3));
   e = std::clamp(e, -3, 6);
   double m = round3(v / std::pow(10.0, 3 * e));
@@ -186,7 +187,7 @@ std::string si(double v, StringRef unit) {
     ++e;
     m = round3(m / 1000);
   }
-  return mantissa(m) + " " + prefixes[e + 3] + unit.str();
+  return mantissa(m) + " " + kPrefixes[e + 3] + unit.str();
 }
 
 /// Memory sizes in binary units, as capacities are quoted.
@@ -483,7 +484,8 @@ svg .segl { font-size: 11px; }
 )css";
 
 void writeHead(llvm::raw_ostream &os, StringRef title) {
-  os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+  os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+        "charset=\"utf-8\">\n"
      << "<meta name=\"viewport\" content=\"width=device-width, "
         "initial-scale=1\">\n"
      << "<title>" << esc(title) << "</title>\n<style>" << kStyle
@@ -607,12 +609,10 @@ std::string xTick(int e) {
 
 /// 10^e with a prefix: "1 G", "10 G", "100 G".
 std::string decadeSI(int e) {
-  static const char *const prefixes[] = {"n", kMicro, "m", "", "k",
-                                         "M", "G",    "T", "P", "E"};
   int p = std::clamp(static_cast<int>(std::floor(e / 3.0)), -3, 6);
   std::string s = fmt("%g", std::pow(10.0, e - 3 * p));
   if (p != 0)
-    s += std::string(" ") + prefixes[p + 3];
+    s += std::string(" ") + kPrefixes[p + 3];
   return s;
 }
 
@@ -750,8 +750,9 @@ void writeRoofline(llvm::raw_ostream &os, const json::Object *t,
        << esc(si(c.opsPerS, "ops/s")) << ")</text>\n";
   }
   // On screen a slope-1 line in decades rises at this angle.
-  double angle = -std::atan((P.height / (ly1 - ly0)) / (P.width / (lx1 - lx0))) *
-                 180 / 3.14159265358979323846;
+  double angle =
+      -std::atan((P.height / (ly1 - ly0)) / (P.width / (lx1 - lx0))) * 180 /
+      3.14159265358979323846;
   for (const MemoryRoof &m : mroofs) {
     double lb = std::log10(m.bytesPerS);
     // y = lb + x inside the plot, and below the top compute roof.
@@ -784,9 +785,9 @@ void writeRoofline(llvm::raw_ostream &os, const json::Object *t,
         continue;
       double x = P.x(lrx), y = P.y(lry);
       os << "<path class=\"ridge\" d=\"M" << px(x) << " " << px(y - 4) << "L"
-         << px(x + 4) << " " << px(y) << "L" << px(x) << " " << px(y + 4)
-         << "L" << px(x - 4) << " " << px(y) << "Z\"><title>ridge "
-         << esc(what) << "</title></path>\n";
+         << px(x + 4) << " " << px(y) << "L" << px(x) << " " << px(y + 4) << "L"
+         << px(x - 4) << " " << px(y) << "Z\"><title>ridge " << esc(what)
+         << "</title></path>\n";
     }
 
   // Kernels: area proportional to the share of latency; the largest are
@@ -801,8 +802,9 @@ void writeRoofline(llvm::raw_ostream &os, const json::Object *t,
     // A floor keeps tiny kernels visible.
     order.push_back({std::max(r, 2.5), &p});
   }
-  std::stable_sort(order.begin(), order.end(),
-                   [](const auto &a, const auto &b) { return a.first > b.first; });
+  std::stable_sort(
+      order.begin(), order.end(),
+      [](const auto &a, const auto &b) { return a.first > b.first; });
   for (const auto &[r, p] : order) {
     const Kernel &k = *p->k;
     const char *color = boundColor(k.bound);
@@ -888,9 +890,9 @@ void writeStackedBar(llvm::raw_ostream &os, StringRef title,
     return;
   }
   const double w = 760, h = 30;
-  os << "<div class=\"scroll\"><svg class=\"breakdown\" viewBox=\"0 0 "
-     << px(w) << " " << px(h) << "\" width=\"" << px(w) << "\" height=\""
-     << px(h) << "\" role=\"img\" aria-label=\"" << esc(title) << "\">\n";
+  os << "<div class=\"scroll\"><svg class=\"breakdown\" viewBox=\"0 0 " << px(w)
+     << " " << px(h) << "\" width=\"" << px(w) << "\" height=\"" << px(h)
+     << "\" role=\"img\" aria-label=\"" << esc(title) << "\">\n";
   double x = 0;
   for (const Segment &s : segs) {
     if (!(s.value > 0))
@@ -903,8 +905,8 @@ void writeStackedBar(llvm::raw_ostream &os, StringRef title,
     // Only where the name fits (about 6.5 px a character).
     if (sw > 6.5 * s.label.size() + 10)
       os << "<text class=\"segl\" x=\"" << px(x + 5) << "\" y=\""
-         << px(h / 2 + 4) << "\" style=\"fill:" << labelColor(s.color)
-         << "\">" << esc(s.label) << "</text>\n";
+         << px(h / 2 + 4) << "\" style=\"fill:" << labelColor(s.color) << "\">"
+         << esc(s.label) << "</text>\n";
     x += sw;
   }
   os << "</svg></div>\n<div class=\"legend\">";
@@ -923,9 +925,9 @@ void writeBreakdown(llvm::raw_ostream &os, const json::Object *t,
       byKind[k.kind.empty() ? "(unnamed)" : k.kind] += k.latency->value;
   std::vector<std::pair<std::string, double>> kinds(byKind.begin(),
                                                     byKind.end());
-  std::stable_sort(kinds.begin(), kinds.end(), [](const auto &a, const auto &b) {
-    return a.second > b.second;
-  });
+  std::stable_sort(
+      kinds.begin(), kinds.end(),
+      [](const auto &a, const auto &b) { return a.second > b.second; });
   std::vector<Segment> segs;
   const size_t top = 8;
   double other = 0;
@@ -1029,7 +1031,8 @@ void writeKernelTable(llvm::raw_ostream &os, const std::vector<Kernel> &ks) {
          << sig3(k.latency->high * ts.factor) << "]";
     else
       os << kDash;
-    os << "</td><td class=\"n\">" << (k.energy ? sig3(k.energy->value * es.factor) : kDash)
+    os << "</td><td class=\"n\">"
+       << (k.energy ? sig3(k.energy->value * es.factor) : kDash)
        << "</td><td class=\"n\">" << (k.share ? pct(*k.share) : kDash)
        << "</td></tr>\n";
   }
@@ -1097,9 +1100,10 @@ void writeBudgets(llvm::raw_ostream &os, const json::Object *t) {
     if (!o)
       continue;
     std::optional<bool> pass = getBool(o, "pass");
-    os << "<tr><td>" << escOrDash(getString(o, "kind")) << "</td><td class=\"n\">"
-       << esc(budgetValue(o, "limit")) << "</td><td class=\"n\">"
-       << esc(budgetValue(o, "predicted")) << "</td><td>";
+    os << "<tr><td>" << escOrDash(getString(o, "kind"))
+       << "</td><td class=\"n\">" << esc(budgetValue(o, "limit"))
+       << "</td><td class=\"n\">" << esc(budgetValue(o, "predicted"))
+       << "</td><td>";
     if (!pass)
       os << kDash;
     else if (*pass)
@@ -1186,8 +1190,8 @@ void writeComparison(llvm::raw_ostream &os, const json::Array &targets) {
   // Latency relative to the fastest target.
   double best = INFINITY;
   for (const json::Value &v : targets)
-    if (std::optional<Iv> l = getInterval(getObject(v.getAsObject(), "total"),
-                                          "latency_ms"))
+    if (std::optional<Iv> l =
+            getInterval(getObject(v.getAsObject(), "total"), "latency_ms"))
       if (l->value > 0)
         best = std::min(best, l->value);
   os << "<table>\n<thead><tr><th>target</th><th>kind</th><th class=\"n\">"
@@ -1200,10 +1204,13 @@ void writeComparison(llvm::raw_ostream &os, const json::Array &targets) {
     const json::Object *total = getObject(t, "total");
     std::vector<Kernel> ks = readKernels(t);
     std::optional<Iv> lat = getInterval(total, "latency_ms");
-    std::optional<double> tput = getNumber(total, "throughput_inferences_per_s");
+    std::optional<double> tput =
+        getNumber(total, "throughput_inferences_per_s");
     os << "<tr><td><a href=\"#target-" << i << "\">" << esc(targetName(t, i))
-       << "</a></td><td>" << escOrDash(getString(getObject(t, "target"), "kind"))
-       << "</td><td class=\"n\">" << esc(optTimeIv(lat)) << "</td><td class=\"n\">"
+       << "</a></td><td>"
+       << escOrDash(getString(getObject(t, "target"), "kind"))
+       << "</td><td class=\"n\">" << esc(optTimeIv(lat))
+       << "</td><td class=\"n\">"
        << (lat && lat->value > 0 && std::isfinite(best)
                ? sig3(lat->value / best) + "\xc3\x97"
                : std::string(kDash))

@@ -1,7 +1,8 @@
 //===- Fit.cpp - Efficiency curves that reproduce measured kernel times ---===//
 //
 // The cost model predicts a kernel's latency as
-//   T = max((ops + transcendentals x t) / (peak x eta(ops) x tiling), T_m) + T_o
+//   T = max((ops + transcendentals x t) / (peak x eta(ops) x tiling), T_m) +
+//   T_o
 // (docs/cost-model.md). Given measured times and the other terms, the fit
 // picks the curve eta(ops) (fixed or saturating), optionally a tiling, and t,
 // minimising the squared error of ln T over the samples: relative errors
@@ -135,7 +136,8 @@ std::vector<Prepared> prepare(llvm::ArrayRef<FitSample> samples, double t,
     p.overheadS = s.overheadS;
     p.tiling = 1;
     if (tiling && s.shape)
-      p.tiling = tiling->utilization(s.shape->batch, s.shape->m, s.shape->n, s.shape->k);
+      p.tiling = tiling->utilization(s.shape->batch, s.shape->m, s.shape->n,
+                                     s.shape->k);
     out.push_back(p);
   }
   return out;
@@ -232,13 +234,15 @@ double predictSeconds(const FitSample &s, const EfficiencyCurve &curve,
   if (work > 0) {
     double eta = curve.evaluate(s.ops);
     if (curve.tiling && s.shape)
-      eta *= curve.tiling->utilization(s.shape->batch, s.shape->m, s.shape->n, s.shape->k);
+      eta *= curve.tiling->utilization(s.shape->batch, s.shape->m, s.shape->n,
+                                       s.shape->k);
     tc = eta > 0 ? work / (peakOpsPerS * eta) : kInf;
   }
   return std::max(tc, s.memoryS) + s.overheadS;
 }
 
-CurveFit fitCurve(llvm::ArrayRef<FitSample> samples, const FitOptions &options) {
+CurveFit fitCurve(llvm::ArrayRef<FitSample> samples,
+                  const FitOptions &options) {
   CurveFit fit;
   double peak = options.peakOpsPerS;
   Params best;
@@ -250,8 +254,8 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples, const FitOptions &options) 
   }
   for (const TileChoice &tile : options.tileCandidates) {
     Params p;
-    double err = fitPrepared(prepare(samples, options.transcendentalOps, tile), peak,
-                             options.allowSaturating, p);
+    double err = fitPrepared(prepare(samples, options.transcendentalOps, tile),
+                             peak, options.allowSaturating, p);
     // A tiling is one more thing to believe: it must lower the rms log
     // error by at least 3%.
     if (err < 0.94 * bestErr)
@@ -296,7 +300,9 @@ double fitTranscendentalOps(llvm::ArrayRef<std::vector<FitSample>> classes,
   bool any = false;
   for (const std::vector<FitSample> &c : classes) {
     count += c.size();
-    any = any || llvm::any_of(c, [](const FitSample &s) { return s.transcendentals > 0; });
+    any = any || llvm::any_of(c, [](const FitSample &s) {
+            return s.transcendentals > 0;
+          });
   }
   // Each class keeps its own curve; t is what they share. The tiling does
   // not matter here (no contraction calls exp).

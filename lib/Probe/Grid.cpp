@@ -45,38 +45,42 @@ std::string fmt(double v) {
 
 /// Keeps `count` of `items`, spread evenly over their order by `key` (the
 /// work of each), so the subset spans the whole range.
-std::vector<GraphSpec> spread(std::vector<GraphSpec> items, size_t count,
-                              const std::function<double(const GraphSpec &)> &key) {
-  std::stable_sort(items.begin(), items.end(), [&](const GraphSpec &a, const GraphSpec &b) {
-    return key(a) < key(b);
-  });
+std::vector<GraphSpec>
+spread(std::vector<GraphSpec> items, size_t count,
+       const std::function<double(const GraphSpec &)> &key) {
+  std::stable_sort(
+      items.begin(), items.end(),
+      [&](const GraphSpec &a, const GraphSpec &b) { return key(a) < key(b); });
   if (items.size() <= count)
     return items;
   std::vector<GraphSpec> out;
   for (size_t i = 0; i < count; ++i) {
-    size_t j = count == 1 ? items.size() / 2
-                          : size_t(std::llround(double(i) * double(items.size() - 1) /
-                                                double(count - 1)));
+    size_t j = count == 1
+                   ? items.size() / 2
+                   : size_t(std::llround(double(i) * double(items.size() - 1) /
+                                         double(count - 1)));
     out.push_back(items[j]);
   }
   return out;
 }
 
-GraphSpec conv(int64_t c, int64_t hw, int64_t m, int64_t k, int64_t s, int64_t group,
-               const std::string &group_) {
+GraphSpec conv(int64_t c, int64_t hw, int64_t m, int64_t k, int64_t s,
+               int64_t group, const std::string &group_) {
   int64_t pad = k / 2;
   int64_t out = (hw + 2 * pad - k) / s + 1;
   GraphSpec g;
   g.group = group_;
-  g.label = "Conv " + std::to_string(k) + "x" + std::to_string(k) + "/" + std::to_string(s) +
-            (group > 1 ? " dw" : "") + " " + std::to_string(c) + "->" + std::to_string(m) + " @" +
+  g.label = "Conv " + std::to_string(k) + "x" + std::to_string(k) + "/" +
+            std::to_string(s) + (group > 1 ? " dw" : "") + " " +
+            std::to_string(c) + "->" + std::to_string(m) + " @" +
             std::to_string(hw);
-  g.inputs = {"float" + dims({1, c, hw, hw}) + " x", "float" + dims({m, c / group, k, k}) + " W",
+  g.inputs = {"float" + dims({1, c, hw, hw}) + " x",
+              "float" + dims({m, c / group, k, k}) + " W",
               "float" + dims({m}) + " B"};
   g.weights = {"W", "B"};
-  g.nodes = {"y = Conv <kernel_shape = " + dims({k, k}) + ", strides = " + dims({s, s}) +
-             ", pads = " + dims({pad, pad, pad, pad}) + ", group = " + std::to_string(group) +
-             "> (x, W, B)"};
+  g.nodes = {"y = Conv <kernel_shape = " + dims({k, k}) + ", strides = " +
+             dims({s, s}) + ", pads = " + dims({pad, pad, pad, pad}) +
+             ", group = " + std::to_string(group) + "> (x, W, B)"};
   g.outputs = {"float" + anyDims(4) + " y"};
   g.macs = double(m) * double(out * out) * double(c / group) * double(k * k);
   return g;
@@ -85,8 +89,8 @@ GraphSpec conv(int64_t c, int64_t hw, int64_t m, int64_t k, int64_t s, int64_t g
 GraphSpec matmul(int64_t m, int64_t k, int64_t n) {
   GraphSpec g;
   g.group = "contraction.gemm";
-  g.label = "MatMul " + std::to_string(m) + "x" + std::to_string(k) + " * " + std::to_string(k) +
-            "x" + std::to_string(n);
+  g.label = "MatMul " + std::to_string(m) + "x" + std::to_string(k) + " * " +
+            std::to_string(k) + "x" + std::to_string(n);
   g.inputs = {"float" + dims({m, k}) + " x", "float" + dims({k, n}) + " W"};
   g.weights = {"W"};
   g.nodes = {"y = MatMul (x, W)"};
@@ -99,9 +103,11 @@ GraphSpec matmul(int64_t m, int64_t k, int64_t n) {
 GraphSpec batchedMatmul(int64_t b, int64_t m, int64_t k, int64_t n) {
   GraphSpec g;
   g.group = "contraction.gemm";
-  g.label = "MatMul " + std::to_string(b) + "x" + std::to_string(m) + "x" + std::to_string(k) +
-            " * " + std::to_string(k) + "x" + std::to_string(n);
-  g.inputs = {"float" + dims({b, m, k}) + " a", "float" + dims({b, k, n}) + " c"};
+  g.label = "MatMul " + std::to_string(b) + "x" + std::to_string(m) + "x" +
+            std::to_string(k) + " * " + std::to_string(k) + "x" +
+            std::to_string(n);
+  g.inputs = {"float" + dims({b, m, k}) + " a",
+              "float" + dims({b, k, n}) + " c"};
   g.nodes = {"y = MatMul (a, c)"};
   g.outputs = {"float" + anyDims(3) + " y"};
   g.macs = double(b) * double(m) * double(k) * double(n);
@@ -112,7 +118,8 @@ GraphSpec batchedMatmul(int64_t b, int64_t m, int64_t k, int64_t n) {
 GraphSpec gemm(int64_t m, int64_t k, int64_t n) {
   GraphSpec g;
   g.group = "contraction.gemm";
-  g.label = "Gemm " + std::to_string(m) + "x" + std::to_string(k) + " -> " + std::to_string(n);
+  g.label = "Gemm " + std::to_string(m) + "x" + std::to_string(k) + " -> " +
+            std::to_string(n);
   g.inputs = {"float" + dims({m, k}) + " x", "float" + dims({n, k}) + " W",
               "float" + dims({n}) + " B"};
   g.weights = {"W", "B"};
@@ -125,8 +132,8 @@ GraphSpec gemm(int64_t m, int64_t k, int64_t n) {
 GraphSpec matmulInteger(int64_t m, int64_t k, int64_t n) {
   GraphSpec g;
   g.group = "peak.int8";
-  g.label = "MatMulInteger " + std::to_string(m) + "x" + std::to_string(k) + " * " +
-            std::to_string(k) + "x" + std::to_string(n);
+  g.label = "MatMulInteger " + std::to_string(m) + "x" + std::to_string(k) +
+            " * " + std::to_string(k) + "x" + std::to_string(n);
   g.inputs = {"uint8" + dims({m, k}) + " x", "uint8" + dims({k, n}) + " W"};
   g.weights = {"W"};
   g.nodes = {"y = MatMulInteger (x, W)"};
@@ -135,7 +142,8 @@ GraphSpec matmulInteger(int64_t m, int64_t k, int64_t n) {
   return g;
 }
 
-GraphSpec unary(const std::string &op, int64_t n, const std::string &attrs = "") {
+GraphSpec unary(const std::string &op, int64_t n,
+                const std::string &attrs = "") {
   GraphSpec g;
   g.group = "elementwise";
   g.label = op + " " + fmt(double(n));
@@ -175,7 +183,8 @@ GraphSpec channelMul(int64_t c, int64_t hw) {
   g.group = "elementwise";
   g.label = "Mul [1," + std::to_string(c) + "," + std::to_string(hw) + "," +
             std::to_string(hw) + "] by channel";
-  g.inputs = {"float" + dims({1, c, hw, hw}) + " x", "float" + dims({1, c, 1, 1}) + " s"};
+  g.inputs = {"float" + dims({1, c, hw, hw}) + " x",
+              "float" + dims({1, c, 1, 1}) + " s"};
   g.weights = {"s"};
   g.nodes = {"y = Mul (x, s)"};
   g.outputs = {"float" + anyDims(4) + " y"};
@@ -186,8 +195,10 @@ GraphSpec channelMul(int64_t c, int64_t hw) {
 GraphSpec biasAdd(int64_t rows, int64_t cols) {
   GraphSpec g;
   g.group = "elementwise";
-  g.label = "Add [1," + std::to_string(rows) + "," + std::to_string(cols) + "] + bias";
-  g.inputs = {"float" + dims({1, rows, cols}) + " x", "float" + dims({cols}) + " b"};
+  g.label = "Add [1," + std::to_string(rows) + "," + std::to_string(cols) +
+            "] + bias";
+  g.inputs = {"float" + dims({1, rows, cols}) + " x",
+              "float" + dims({cols}) + " b"};
   g.weights = {"b"};
   g.nodes = {"y = Add (x, b)"};
   g.outputs = {"float" + anyDims(3) + " y"};
@@ -198,9 +209,10 @@ GraphSpec biasAdd(int64_t rows, int64_t cols) {
 GraphSpec maskAdd(int64_t heads, int64_t seq) {
   GraphSpec g;
   g.group = "elementwise";
-  g.label = "Add [1," + std::to_string(heads) + "," + std::to_string(seq) + "," +
-            std::to_string(seq) + "] + mask";
-  g.inputs = {"float" + dims({1, heads, seq, seq}) + " x", "float" + dims({1, 1, 1, seq}) + " m"};
+  g.label = "Add [1," + std::to_string(heads) + "," + std::to_string(seq) +
+            "," + std::to_string(seq) + "] + mask";
+  g.inputs = {"float" + dims({1, heads, seq, seq}) + " x",
+              "float" + dims({1, 1, 1, seq}) + " m"};
   g.nodes = {"y = Add (x, m)"};
   g.outputs = {"float" + anyDims(4) + " y"};
   return g;
@@ -218,14 +230,16 @@ GraphSpec scalarMul(int64_t heads, int64_t seq) {
   return g;
 }
 
-GraphSpec pool(const std::string &op, int64_t c, int64_t hw, int64_t k, int64_t s, int64_t pad) {
+GraphSpec pool(const std::string &op, int64_t c, int64_t hw, int64_t k,
+               int64_t s, int64_t pad) {
   GraphSpec g;
   g.group = "pooling";
-  g.label = op + " " + std::to_string(k) + "x" + std::to_string(k) + "/" + std::to_string(s) +
-            " " + std::to_string(c) + "@" + std::to_string(hw);
+  g.label = op + " " + std::to_string(k) + "x" + std::to_string(k) + "/" +
+            std::to_string(s) + " " + std::to_string(c) + "@" +
+            std::to_string(hw);
   g.inputs = {"float" + dims({1, c, hw, hw}) + " x"};
-  g.nodes = {"y = " + op + " <kernel_shape = " + dims({k, k}) + ", strides = " + dims({s, s}) +
-             ", pads = " + dims({pad, pad, pad, pad}) + "> (x)"};
+  g.nodes = {"y = " + op + " <kernel_shape = " + dims({k, k}) + ", strides = " +
+             dims({s, s}) + ", pads = " + dims({pad, pad, pad, pad}) + "> (x)"};
   g.outputs = {"float" + anyDims(4) + " y"};
   return g;
 }
@@ -243,7 +257,8 @@ GraphSpec globalPool(int64_t c, int64_t hw) {
 GraphSpec reduceLast(const std::string &op, int64_t rows, int64_t cols) {
   GraphSpec g;
   g.group = "reduction";
-  g.label = op + " " + std::to_string(rows) + "x" + std::to_string(cols) + " over the last axis";
+  g.label = op + " " + std::to_string(rows) + "x" + std::to_string(cols) +
+            " over the last axis";
   g.inputs = {"float" + dims({rows, cols}) + " x"};
   if (op == "ReduceSum") {
     g.initializers = {"int64[1] axes = {-1}"};
@@ -258,7 +273,8 @@ GraphSpec reduceLast(const std::string &op, int64_t rows, int64_t cols) {
 GraphSpec reduceSpatial(int64_t c, int64_t hw) {
   GraphSpec g;
   g.group = "reduction";
-  g.label = "ReduceMean " + std::to_string(c) + "@" + std::to_string(hw) + " over H, W";
+  g.label = "ReduceMean " + std::to_string(c) + "@" + std::to_string(hw) +
+            " over H, W";
   g.inputs = {"float" + dims({1, c, hw, hw}) + " x"};
   g.nodes = {"y = ReduceMean <axes = [2, 3], keepdims = 1> (x)"};
   g.outputs = {"float" + anyDims(4) + " y"};
@@ -279,9 +295,11 @@ GraphSpec softmax(int64_t b, int64_t rows, int64_t cols) {
 GraphSpec batchNorm(int64_t c, int64_t hw) {
   GraphSpec g;
   g.group = "normalization";
-  g.label = "BatchNormalization " + std::to_string(c) + "@" + std::to_string(hw);
+  g.label =
+      "BatchNormalization " + std::to_string(c) + "@" + std::to_string(hw);
   std::string v = "float" + dims({c});
-  g.inputs = {"float" + dims({1, c, hw, hw}) + " x", v + " s", v + " b", v + " mu", v + " var"};
+  g.inputs = {"float" + dims({1, c, hw, hw}) + " x", v + " s", v + " b",
+              v + " mu", v + " var"};
   g.weights = {"s", "b", "mu", "var"};
   g.nodes = {"y = BatchNormalization (x, s, b, mu, var)"};
   g.outputs = {"float" + anyDims(4) + " y"};
@@ -291,9 +309,10 @@ GraphSpec batchNorm(int64_t c, int64_t hw) {
 GraphSpec layerNorm(int64_t rows, int64_t cols) {
   GraphSpec g;
   g.group = "normalization";
-  g.label = "LayerNormalization " + std::to_string(rows) + "x" + std::to_string(cols);
-  g.inputs = {"float" + dims({1, rows, cols}) + " x", "float" + dims({cols}) + " s",
-              "float" + dims({cols}) + " b"};
+  g.label =
+      "LayerNormalization " + std::to_string(rows) + "x" + std::to_string(cols);
+  g.inputs = {"float" + dims({1, rows, cols}) + " x",
+              "float" + dims({cols}) + " s", "float" + dims({cols}) + " b"};
   g.weights = {"s", "b"};
   g.nodes = {"y = LayerNormalization <axis = -1> (x, s, b)"};
   g.outputs = {"float" + anyDims(3) + " y"};
@@ -303,7 +322,8 @@ GraphSpec layerNorm(int64_t rows, int64_t cols) {
 GraphSpec instanceNorm(int64_t c, int64_t hw) {
   GraphSpec g;
   g.group = "normalization";
-  g.label = "InstanceNormalization " + std::to_string(c) + "@" + std::to_string(hw);
+  g.label =
+      "InstanceNormalization " + std::to_string(c) + "@" + std::to_string(hw);
   g.inputs = {"float" + dims({1, c, hw, hw}) + " x", "float" + dims({c}) + " s",
               "float" + dims({c}) + " b"};
   g.weights = {"s", "b"};
@@ -312,7 +332,8 @@ GraphSpec instanceNorm(int64_t c, int64_t hw) {
   return g;
 }
 
-GraphSpec transpose(std::initializer_list<int64_t> shape, std::initializer_list<int64_t> perm) {
+GraphSpec transpose(std::initializer_list<int64_t> shape,
+                    std::initializer_list<int64_t> perm) {
   GraphSpec g;
   g.group = "data_movement";
   g.label = "Transpose " + dims(shape) + " perm " + dims(perm);
@@ -325,8 +346,8 @@ GraphSpec transpose(std::initializer_list<int64_t> shape, std::initializer_list<
 GraphSpec concat(int64_t c, int64_t hw, int parts) {
   GraphSpec g;
   g.group = "data_movement";
-  g.label = "Concat " + std::to_string(parts) + " x " + std::to_string(c) + "@" +
-            std::to_string(hw);
+  g.label = "Concat " + std::to_string(parts) + " x " + std::to_string(c) +
+            "@" + std::to_string(hw);
   std::string args;
   for (int i = 0; i < parts; ++i) {
     std::string name = "x" + std::to_string(i);
@@ -341,9 +362,11 @@ GraphSpec concat(int64_t c, int64_t hw, int parts) {
 GraphSpec sliceChannels(int64_t c, int64_t hw) {
   GraphSpec g;
   g.group = "data_movement";
-  g.label = "Slice half the channels of " + std::to_string(c) + "@" + std::to_string(hw);
+  g.label = "Slice half the channels of " + std::to_string(c) + "@" +
+            std::to_string(hw);
   g.inputs = {"float" + dims({1, c, hw, hw}) + " x"};
-  g.initializers = {"int64[1] starts = {0}", "int64[1] ends = {" + std::to_string(c / 2) + "}",
+  g.initializers = {"int64[1] starts = {0}",
+                    "int64[1] ends = {" + std::to_string(c / 2) + "}",
                     "int64[1] axes = {1}"};
   g.nodes = {"y = Slice (x, starts, ends, axes)"};
   g.outputs = {"float" + anyDims(4) + " y"};
@@ -353,9 +376,10 @@ GraphSpec sliceChannels(int64_t c, int64_t hw) {
 GraphSpec gather(int64_t rows, int64_t cols, int64_t count) {
   GraphSpec g;
   g.group = "data_movement";
-  g.label = "Gather " + std::to_string(count) + " rows of " + std::to_string(rows) + "x" +
-            std::to_string(cols);
-  g.inputs = {"float" + dims({rows, cols}) + " table", "int64" + dims({1, count}) + " ids"};
+  g.label = "Gather " + std::to_string(count) + " rows of " +
+            std::to_string(rows) + "x" + std::to_string(cols);
+  g.inputs = {"float" + dims({rows, cols}) + " table",
+              "int64" + dims({1, count}) + " ids"};
   g.weights = {"table"};
   g.nodes = {"y = Gather <axis = 0> (table, ids)"};
   g.outputs = {"float" + anyDims(3) + " y"};
@@ -406,7 +430,9 @@ GraphSpec launchChain(int length) {
 
 std::vector<GraphSpec> buildGrid(bool quick) {
   std::vector<GraphSpec> all;
-  auto add = [&](std::vector<GraphSpec> v) { all.insert(all.end(), v.begin(), v.end()); };
+  auto add = [&](std::vector<GraphSpec> v) {
+    all.insert(all.end(), v.begin(), v.end());
+  };
 
   // Convolutions with a window (stems, 3x3/5x5/7x7 bodies, strided 1x1).
   {
@@ -427,14 +453,15 @@ std::vector<GraphSpec> buildGrid(bool quick) {
             }
     add(spread(v, quick ? 4 : 22, macsKey));
     if (!quick)
-      for (auto [c, hw, m, k, s] : std::vector<std::array<int64_t, 5>>{{64, 56, 64, 3, 1},
-                                                                      {128, 28, 128, 3, 1},
-                                                                      {512, 7, 512, 3, 1},
-                                                                      {3, 224, 64, 7, 2},
-                                                                      {32, 112, 32, 3, 1},
-                                                                      {64, 56, 128, 3, 2},
-                                                                      {256, 56, 512, 1, 2},
-                                                                      {1024, 14, 2048, 1, 2}})
+      for (auto [c, hw, m, k, s] :
+           std::vector<std::array<int64_t, 5>>{{64, 56, 64, 3, 1},
+                                               {128, 28, 128, 3, 1},
+                                               {512, 7, 512, 3, 1},
+                                               {3, 224, 64, 7, 2},
+                                               {32, 112, 32, 3, 1},
+                                               {64, 56, 128, 3, 2},
+                                               {256, 56, 512, 1, 2},
+                                               {1024, 14, 2048, 1, 2}})
         all.push_back(conv(c, hw, m, k, s, 1, "contraction.conv"));
   }
   // 1x1 convolutions.
@@ -457,7 +484,8 @@ std::vector<GraphSpec> buildGrid(bool quick) {
       for (int64_t hw : {7, 14, 28, 56, 112})
         for (int64_t k : {3, 5})
           for (int64_t s : {1, 2}) {
-            if (double(c) * double(hw * hw) > 2.5e6 || double(c) * double(hw * hw) < 5e3)
+            if (double(c) * double(hw * hw) > 2.5e6 ||
+                double(c) * double(hw * hw) < 5e3)
               continue;
             v.push_back(conv(c, hw, c, k, s, c, "contraction.depthwise"));
           }
@@ -497,12 +525,14 @@ std::vector<GraphSpec> buildGrid(bool quick) {
   }
   // Elementwise: cheap arithmetic and transcendentals, cache- to DRAM-sized.
   {
-    std::vector<int64_t> sizes = quick ? std::vector<int64_t>{1000, 100000, 1000000}
-                                       : std::vector<int64_t>{1000, 10000, 100000, 1000000,
-                                                              10000000};
+    std::vector<int64_t> sizes =
+        quick ? std::vector<int64_t>{1000, 100000, 1000000}
+              : std::vector<int64_t>{1000, 10000, 100000, 1000000, 10000000};
     std::vector<std::function<GraphSpec(int64_t)>> ops = {
-        [](int64_t n) { return binary("Add", n); }, [](int64_t n) { return unary("Relu", n); },
-        [](int64_t n) { return unary("Sigmoid", n); }, [](int64_t n) { return unary("Exp", n); }};
+        [](int64_t n) { return binary("Add", n); },
+        [](int64_t n) { return unary("Relu", n); },
+        [](int64_t n) { return unary("Sigmoid", n); },
+        [](int64_t n) { return unary("Exp", n); }};
     if (!quick) {
       ops.push_back([](int64_t n) { return binary("Mul", n); });
       ops.push_back([](int64_t n) { return binary("Sub", n); });
@@ -526,7 +556,8 @@ std::vector<GraphSpec> buildGrid(bool quick) {
       for (int64_t n : sizes) {
         GraphSpec g = op(n);
         // Slow transcendentals at DRAM size add time, not information.
-        bool cheap = g.label.rfind("Add", 0) == 0 || g.label.rfind("Relu", 0) == 0 ||
+        bool cheap = g.label.rfind("Add", 0) == 0 ||
+                     g.label.rfind("Relu", 0) == 0 ||
                      g.label.rfind("Mul", 0) == 0;
         if (n >= 10000000 && !cheap)
           continue;
@@ -555,9 +586,8 @@ std::vector<GraphSpec> buildGrid(bool quick) {
     all.push_back(pool("MaxPool", 192, 28, 3, 1, 1));
     all.push_back(pool("AveragePool", 128, 56, 2, 2, 0));
     all.push_back(globalPool(1280, 7));
-    all.push_back(globalPool(512, 14));
-    all.push_back(globalPool(64, 56));
-    all.push_back(globalPool(32, 112));
+    all.push_back(pool("MaxPool", 128, 56, 3, 2, 1));
+    all.push_back(pool("AveragePool", 64, 28, 3, 1, 1));
   }
   // Reductions and softmax.
   all.push_back(reduceLast("ReduceMean", 128, 768));

@@ -1,4 +1,5 @@
-//===- HostInfo.cpp - What the OS says about the host, and its bandwidth ---===//
+//===- HostInfo.cpp - What the OS says about the host, and its bandwidth
+//---===//
 
 #include "iron/Probe/HostProbe.h"
 
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,7 +61,8 @@ std::string cpuModelName() {
 
 void detectCaches(HostInfo &info) {
   for (int i = 0; i < 16; ++i) {
-    std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(i);
+    std::string dir =
+        "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(i);
     std::string level = readSmallFile(dir + "/level");
     if (level.empty())
       break;
@@ -78,25 +81,29 @@ void detectCaches(HostInfo &info) {
   } else {
 #if defined(_SC_LEVEL1_DCACHE_SIZE)
     // Containers and VMs often hide sysfs; glibc reads CPUID instead.
-    std::pair<int, const char *> levels[] = {{_SC_LEVEL1_DCACHE_SIZE, "Data"},
-                                             {_SC_LEVEL2_CACHE_SIZE, "Unified"},
-                                             {_SC_LEVEL3_CACHE_SIZE, "Unified"},
-                                             {_SC_LEVEL4_CACHE_SIZE, "Unified"}};
+    std::pair<int, const char *> levels[] = {
+        {_SC_LEVEL1_DCACHE_SIZE, "Data"},
+        {_SC_LEVEL2_CACHE_SIZE, "Unified"},
+        {_SC_LEVEL3_CACHE_SIZE, "Unified"},
+        {_SC_LEVEL4_CACHE_SIZE, "Unified"}};
     for (auto [i, entry] : llvm::enumerate(levels)) {
       long bytes = sysconf(entry.first);
       if (bytes > 0)
         info.caches.push_back({int(i) + 1, entry.second, uint64_t(bytes)});
     }
     if (!info.caches.empty())
-      info.cacheSource = "sysconf (glibc, from CPUID; sysfs has no cache entries here)";
+      info.cacheSource =
+          "sysconf (glibc, from CPUID; sysfs has no cache entries here)";
 #endif
   }
-  std::sort(info.caches.begin(), info.caches.end(),
-            [](const CacheInfo &a, const CacheInfo &b) { return a.level < b.level; });
+  std::sort(
+      info.caches.begin(), info.caches.end(),
+      [](const CacheInfo &a, const CacheInfo &b) { return a.level < b.level; });
   // Sizes must grow level by level; a smaller outer level is an OS quirk.
   std::vector<CacheInfo> kept;
   for (const CacheInfo &c : info.caches)
-    if (kept.empty() || (c.level > kept.back().level && c.bytes > kept.back().bytes))
+    if (kept.empty() ||
+        (c.level > kept.back().level && c.bytes > kept.back().bytes))
       kept.push_back(c);
   info.caches = std::move(kept);
 }
@@ -126,7 +133,8 @@ uint64_t dramBytes() {
 // One clone per vector width, so the copy runs at the speed the hardware
 // allows rather than at the baseline ISA's.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define IRON_STREAM_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define IRON_STREAM_CLONES                                                     \
+  __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define IRON_STREAM_CLONES
 #endif
@@ -136,15 +144,6 @@ scaleCopy(float *__restrict y, const float *__restrict x, size_t n, float a) {
   for (size_t i = 0; i < n; ++i)
     y[i] = a * x[i];
 }
-
-struct AlignedFloats {
-  std::unique_ptr<float[]> storage;
-  float *data = nullptr;
-  explicit AlignedFloats(size_t n) : storage(new float[n + 16]) {
-    auto p = reinterpret_cast<uintptr_t>(storage.get());
-    data = reinterpret_cast<float *>((p + 63) / 64 * 64);
-  }
-};
 
 } // namespace
 
@@ -171,11 +170,40 @@ HostInfo detectHost() {
   return info;
 }
 
-Rate streamBandwidth(uint64_t workingSetBytes, int repeats) {
+StreamBuffers::StreamBuffers(uint64_t maxWorkingSetBytes) {
+  capacity = std::max<size_t>(256, maxWorkingSetBytes / 2 / sizeof(float));
+  capacity = (capacity + 15) / 16 * 16;
+  storage = new (std::nothrow) float[2 * capacity + 16];
+  if (!storage)
+    return;
+  auto p = reinterpret_cast<uintptr_t>(storage);
+  x = reinterpret_cast<float *>((p + 63) / 64 * 64);
+  y = x + capacity;
+  // Touch every page now, not inside a measurement.
+  std::memset(x, 0, 2 * capacity * sizeof(float));
+}
+
+StreamBuffers::~StreamBuffers() { delete[] storage; }
+
+bool StreamBuffers::get(size_t floats, float *&xOut, float *&yOut) {
+  if (!storage || floats > capacity)
+    return false;
+  xOut = x, yOut = y;
+  return true;
+}
+
+Rate streamBandwidth(uint64_t workingSetBytes, int repeats,
+                     StreamBuffers *buffers) {
   size_t n = std::max<size_t>(256, workingSetBytes / 2 / sizeof(float));
-  AlignedFloats x(n), y(n);
+  std::unique_ptr<StreamBuffers> own;
+  float *x, *y;
+  if (!buffers || !buffers->get(n, x, y)) {
+    own = std::make_unique<StreamBuffers>(2 * n * sizeof(float));
+    if (!own->get(n, x, y))
+      return {};
+  }
   for (size_t i = 0; i < n; ++i)
-    x.data[i] = float(i & 1023) * 0.5f, y.data[i] = 0;
+    x[i] = float(i & 1023) * 0.5f;
   // Each timed sample runs enough passes to last about 0.2 ms, so the clock
   // and the loop setup do not count.
   double bytesPerPass = 2.0 * double(n) * sizeof(float);
@@ -189,7 +217,7 @@ Rate streamBandwidth(uint64_t workingSetBytes, int repeats) {
   auto pass = [&](int passes) {
     double t0 = cpuNow();
     for (int p = 0; p < passes; ++p)
-      scaleCopy(y.data, x.data, n, 1.0001f + float(p & 1) * 1e-4f);
+      scaleCopy(y, x, n, 1.0001f + float(p & 1) * 1e-4f);
     return cpuNow() - t0;
   };
   pass(2); // warm the level and the page tables
@@ -199,10 +227,12 @@ Rate streamBandwidth(uint64_t workingSetBytes, int repeats) {
   for (int r = 0; r < std::max(repeats, 1); ++r)
     rates.push_back(bytesPerPass * passes / std::max(pass(passes), 1e-12));
   // Keep the result observable.
-  volatile float sink = y.data[n / 2];
+  volatile float sink = y[n / 2];
   (void)sink;
   std::sort(rates.begin(), rates.end());
-  auto at = [&](double q) { return rates[size_t(q * double(rates.size() - 1) + 0.5)]; };
+  auto at = [&](double q) {
+    return rates[size_t(q * double(rates.size() - 1) + 0.5)];
+  };
   return {at(0.5), at(0.1), at(0.9)};
 }
 

@@ -103,8 +103,10 @@ LogicalResult makeWeightsConstant(ModuleOp module, const GraphSpec &spec,
     size_t bytes = size_t(type.getNumElements()) * ((bits + 7) / 8);
     AsmResourceBlob blob = UnmanagedAsmResourceBlob::allocateWithAlign(
         weightBytes(bytes), 64, /*deleter=*/{}, /*dataIsMutable=*/false);
-    auto attr = DenseResourceElementsAttr::get(type, name.getValue(), std::move(blob));
-    auto c = builder.create<ConstantOp>(arg.getLoc(), type, cast<ElementsAttr>(attr));
+    auto attr =
+        DenseResourceElementsAttr::get(type, name.getValue(), std::move(blob));
+    auto c = builder.create<ConstantOp>(arg.getLoc(), type,
+                                        cast<ElementsAttr>(attr));
     arg.replaceAllUsesWith(c.getResult());
     erase.set(i);
   }
@@ -135,15 +137,33 @@ void fillRandom(rt::TensorView &t, std::mt19937 &rng, bool positive) {
   int64_t n = t.numel();
   for (int64_t i = 0; i < n; ++i) {
     switch (t.dtype) {
-    case rt::DType::F32: t.as<float>()[i] = real(rng); break;
-    case rt::DType::F64: t.as<double>()[i] = real(rng); break;
-    case rt::DType::I64: t.as<int64_t>()[i] = small(rng); break;
-    case rt::DType::I32: t.as<int32_t>()[i] = small(rng); break;
-    case rt::DType::I16: t.as<int16_t>()[i] = int16_t(small(rng)); break;
-    case rt::DType::I8: t.as<int8_t>()[i] = int8_t(small(rng)); break;
-    case rt::DType::U8: t.as<uint8_t>()[i] = uint8_t(small(rng)); break;
-    case rt::DType::Bool: t.as<uint8_t>()[i] = uint8_t(small(rng) & 1); break;
-    default: std::memset(t.data, 0, t.bytes()); return;
+    case rt::DType::F32:
+      t.as<float>()[i] = real(rng);
+      break;
+    case rt::DType::F64:
+      t.as<double>()[i] = real(rng);
+      break;
+    case rt::DType::I64:
+      t.as<int64_t>()[i] = small(rng);
+      break;
+    case rt::DType::I32:
+      t.as<int32_t>()[i] = small(rng);
+      break;
+    case rt::DType::I16:
+      t.as<int16_t>()[i] = int16_t(small(rng));
+      break;
+    case rt::DType::I8:
+      t.as<int8_t>()[i] = int8_t(small(rng));
+      break;
+    case rt::DType::U8:
+      t.as<uint8_t>()[i] = uint8_t(small(rng));
+      break;
+    case rt::DType::Bool:
+      t.as<uint8_t>()[i] = uint8_t(small(rng) & 1);
+      break;
+    default:
+      std::memset(t.data, 0, t.bytes());
+      return;
     }
   }
 }
@@ -193,7 +213,8 @@ llvm::Expected<OwningOpRef<ModuleOp>> importBench(MLIRContext &context,
   int fd;
   if (std::error_code ec =
           llvm::sys::fs::createTemporaryFile("iron-probe", "onnxtxt", fd, path))
-    return llvm::createStringError("cannot create a temporary file: " + ec.message());
+    return llvm::createStringError("cannot create a temporary file: " +
+                                   ec.message());
   llvm::FileRemover remover(path);
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
@@ -217,33 +238,38 @@ llvm::Expected<OwningOpRef<ModuleOp>> importBench(MLIRContext &context,
   }
   std::string error;
   if (failed(makeWeightsConstant(*module, spec, error)))
-    return llvm::createStringError("microbenchmark '" + spec.label + "': " + error);
+    return llvm::createStringError("microbenchmark '" + spec.label +
+                                   "': " + error);
   return std::move(module);
 }
 
-llvm::Expected<BenchResult> runBench(MLIRContext &context, const GraphSpec &spec,
+llvm::Expected<BenchResult> runBench(MLIRContext &context,
+                                     const GraphSpec &spec,
                                      const BenchBudget &budget) {
   auto module = importBench(context, spec);
   if (!module)
     return module.takeError();
   auto artifact = emitArtifact(**module, EmitOptions());
   if (!artifact)
-    return llvm::createStringError("microbenchmark '" + spec.label +
-                                   "' does not compile: " +
-                                   llvm::toString(artifact.takeError()));
+    return llvm::createStringError(
+        "microbenchmark '" + spec.label +
+        "' does not compile: " + llvm::toString(artifact.takeError()));
   AlignedBytes bytes(artifact->bytes.size());
   std::memcpy(bytes.data, artifact->bytes.data(), bytes.size);
   rt::Model model;
   if (model.load(bytes.data, bytes.size) != rt::Status::Ok)
-    return llvm::createStringError("microbenchmark '" + spec.label +
-                                   "': the runtime rejects its artifact: " + model.error());
+    return llvm::createStringError(
+        "microbenchmark '" + spec.label +
+        "': the runtime rejects its artifact: " + model.error());
   rt::Interpreter interp(model);
   size_t arenaBytes = interp.requiredArenaBytes();
   if (arenaBytes == 0)
-    return llvm::createStringError("microbenchmark '" + spec.label + "': " + interp.error());
+    return llvm::createStringError("microbenchmark '" + spec.label +
+                                   "': " + interp.error());
   AlignedBytes arena(arenaBytes);
   if (interp.prepare(arena.data, arena.size) != rt::Status::Ok)
-    return llvm::createStringError("microbenchmark '" + spec.label + "': " + interp.error());
+    return llvm::createStringError("microbenchmark '" + spec.label +
+                                   "': " + interp.error());
   std::mt19937 rng(7);
   for (int i = 0; i < interp.numInputs(); ++i)
     fillRandom(interp.input(i), rng, spec.positiveInputs);
@@ -284,16 +310,22 @@ llvm::Expected<BenchResult> runBench(MLIRContext &context, const GraphSpec &spec
     if (wallS - cpuS <= 0.02 * wallS + 2e-6)
       quietWall.push_back(wallS);
   }
-  result.invokeS = quantile(quietWall.size() * 2 >= wall.size() ? quietWall : wall, 0.5);
+  result.invokeS =
+      quantile(quietWall.size() * 2 >= wall.size() ? quietWall : wall, 0.5);
   // Timed runs. On a shared machine a run during which the thread lost the
   // core (wall time clearly above CPU time) measures the other process
   // too: such runs are retried, up to three times the planned count.
   Recorder rec;
-  std::vector<std::vector<double>> clean; // [kernel][run], undisturbed runs
+  std::vector<std::vector<double>> clean;  // [kernel][run], undisturbed runs
   std::vector<std::vector<double>> scaled; // [kernel][run], all runs x cpu/wall
   interp.setProfiler(onKernel, &rec);
   int undisturbed = 0;
+  // Retries stop at twice the planned time, so a busy machine slows the
+  // probe down by a bounded factor.
+  double deadline = now() + 2 * std::max(budget.seconds, runs * single);
   for (int r = 0; r < 3 * runs && undisturbed < runs; ++r) {
+    if (r >= runs && now() > deadline)
+      break;
     rec.times.clear();
     double c0 = threadCpu(), w0 = now();
     if (llvm::Error e = invoke())
@@ -321,8 +353,8 @@ llvm::Expected<BenchResult> runBench(MLIRContext &context, const GraphSpec &spec
     result.runs = int(scaled.empty() ? 0 : scaled.front().size());
   for (size_t k = 0; k < scaled.size(); ++k) {
     const std::vector<double> &v = enough ? clean[k] : scaled[k];
-    result.kernels.push_back({rec.kinds[k], quantile(v, 0.5), quantile(v, 0.1),
-                              quantile(v, 0.9)});
+    result.kernels.push_back(
+        {rec.kinds[k], quantile(v, 0.5), quantile(v, 0.1), quantile(v, 0.9)});
   }
   result.quietRuns = undisturbed;
   result.module = std::move(*module);

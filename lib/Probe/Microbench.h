@@ -1,4 +1,5 @@
-//===- Microbench.h - Timing runtime kernels on synthetic graphs -*- C++ -*-===//
+//===- Microbench.h - Timing runtime kernels on synthetic graphs -*- C++
+//-*-===//
 //
 // A microbenchmark is a tiny ONNX graph (in ONNX's text syntax) that is
 // imported, compiled into an artifact in memory and run by Iron's runtime

@@ -1,1 +1,187 @@
-// Placeholder.
+//===- HostProbeTest.cpp - ironc target probe and its fits ----------------===//
+
+#include "iron/Probe/HostProbe.h"
+#include "iron/Target/Target.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+using namespace iron;
+using namespace iron::probe;
+
+namespace {
+
+/// Samples whose "measured" times come from a known curve, spanning six
+/// decades of operation counts; `jitter` multiplies every other time by
+/// (1 + jitter) and the rest by (1 - jitter).
+std::vector<FitSample> samplesFrom(const EfficiencyCurve &truth, double peak,
+                                   double t, double jitter = 0) {
+  std::vector<FitSample> out;
+  int i = 0;
+  for (double ops = 1e3; ops <= 1e9; ops *= 2.5, ++i) {
+    FitSample s;
+    s.ops = ops;
+    s.memoryS = ops * 1e-14; // far below compute: the curve decides
+    s.overheadS = 3e-8;
+    s.measuredS =
+        predictSeconds(s, truth, peak, t) * (1 + (i % 2 ? jitter : -jitter));
+    out.push_back(s);
+  }
+  return out;
+}
+
+EfficiencyCurve saturating(double etaMax, double half) {
+  EfficiencyCurve c;
+  c.kind = EfficiencyCurve::Kind::Saturating;
+  c.params["eta_max"].value = etaMax;
+  c.params["half_ops"].value = half;
+  return c;
+}
+
+EfficiencyCurve fixedCurve(double eta) {
+  EfficiencyCurve c;
+  c.params["eta"].value = eta;
+  return c;
+}
+
+TEST(HostProbe, FitRecoversSaturatingCurve) {
+  FitOptions o;
+  o.peakOpsPerS = 2e11;
+  CurveFit fit =
+      fitCurve(samplesFrom(saturating(0.7, 5e5), o.peakOpsPerS, 1), o);
+  ASSERT_EQ(fit.kind, EfficiencyCurve::Kind::Saturating);
+  EXPECT_NEAR(fit.eta, 0.7, 0.7 * 0.01);
+  EXPECT_NEAR(fit.halfOps, 5e5, 5e5 * 0.02);
+  EXPECT_LT(fit.rmsLogError, 1e-3);
+  EXPECT_FALSE(fit.tiling);
+  // The range holds the value and stays within (0, 1].
+  EXPECT_LE(fit.etaLow, fit.eta);
+  EXPECT_GE(fit.etaHigh, fit.eta);
+  EXPECT_LE(fit.etaHigh, 1.0);
+}
+
+TEST(HostProbe, FitRecoversFixedCurveFromNoisyTimes) {
+  FitOptions o;
+  o.peakOpsPerS = 1e11;
+  CurveFit fit =
+      fitCurve(samplesFrom(fixedCurve(0.04), o.peakOpsPerS, 1, 0.05), o);
+  // +-5% noise does not buy the saturating curve's extra parameter.
+  ASSERT_EQ(fit.kind, EfficiencyCurve::Kind::Fixed);
+  EXPECT_NEAR(fit.eta, 0.04, 0.04 * 0.02);
+  EXPECT_NEAR(fit.medianAbsError, 0.05, 0.01);
+  // The written curve predicts what the fit says.
+  EfficiencyCurve c = toCurve(fit);
+  EXPECT_EQ(c.kind, EfficiencyCurve::Kind::Fixed);
+  EXPECT_DOUBLE_EQ(c.evaluate(1e6), fit.eta);
+}
+
+TEST(HostProbe, FitRecoversTiling) {
+  // Matrix products whose N pads to whole tiles of 16 columns.
+  EfficiencyCurve truth = fixedCurve(0.8);
+  TilingModel tiling;
+  tiling.n = Quantity();
+  tiling.n->value = 16;
+  truth.tiling = tiling;
+  double peak = 1e11;
+  std::vector<FitSample> samples;
+  for (int64_t m : {8, 64, 256})
+    for (int64_t n : {1, 5, 17, 24, 40, 64, 100, 255})
+      for (int64_t k : {64, 300}) {
+        FitSample s;
+        s.ops = 2.0 * double(m * n * k);
+        s.shape = ContractionShape{1, m, n, k};
+        s.measuredS = predictSeconds(s, truth, peak, 1);
+        samples.push_back(s);
+      }
+  FitOptions o;
+  o.peakOpsPerS = peak;
+  o.tileCandidates = {{0, 32, 0}, {0, 16, 0}, {12, 0, 0}};
+  CurveFit fit = fitCurve(samples, o);
+  ASSERT_TRUE(fit.tiling);
+  EXPECT_EQ(fit.tiling->n, 16);
+  EXPECT_EQ(fit.tiling->m, 0);
+  EXPECT_NEAR(fit.eta, 0.8, 0.8 * 0.01);
+  EXPECT_LT(fit.medianAbsError, 1e-3);
+}
+
+TEST(HostProbe, FitRecoversTranscendentalCost) {
+  // Two classes with their own curves, sharing t = 20.
+  double peak = 1e11, t = 20;
+  std::vector<std::vector<FitSample>> classes(2);
+  EfficiencyCurve curves[2] = {fixedCurve(0.03), saturating(0.01, 1e5)};
+  for (int c = 0; c < 2; ++c)
+    for (double n = 1e3; n <= 1e7; n *= 3)
+      for (double perElement : {0.0, 1.0}) {
+        FitSample s;
+        s.ops = (c ? 4 : 1) * n;
+        s.transcendentals = perElement * n;
+        s.measuredS = predictSeconds(s, curves[c], peak, t);
+        classes[c].push_back(s);
+      }
+  FitOptions o;
+  o.peakOpsPerS = peak;
+  double rms = 1;
+  double fitted = fitTranscendentalOps(classes, o, &rms);
+  EXPECT_NEAR(fitted, t, t * 0.02);
+  EXPECT_LT(rms, 1e-2);
+}
+
+TEST(HostProbe, MemoryBoundKernelsLeaveEtaAlone) {
+  // A kernel limited by bandwidth takes T_m + T_o whatever eta is.
+  FitSample s;
+  s.ops = 1e3;
+  s.memoryS = 1e-3;
+  s.overheadS = 1e-7;
+  EXPECT_DOUBLE_EQ(predictSeconds(s, fixedCurve(0.5), 1e11, 1), 1e-3 + 1e-7);
+  EXPECT_DOUBLE_EQ(predictSeconds(s, fixedCurve(0.9), 1e11, 1), 1e-3 + 1e-7);
+}
+
+TEST(HostProbe, StreamBandwidthIsPositive) {
+  Rate r = streamBandwidth(64 << 10, 3);
+  EXPECT_GT(r.value, 0);
+  EXPECT_LE(r.low, r.value);
+  EXPECT_GE(r.high, r.value);
+}
+
+TEST(HostProbe, QuickProbeWritesALoadableTarget) {
+  ProbeOptions options;
+  options.quick = true;
+  options.name = "probe-test";
+  auto yaml = probeHost(options);
+  ASSERT_TRUE(bool(yaml)) << llvm::toString(yaml.takeError());
+  auto target = parseTarget(*yaml, "probe-test.yaml");
+  ASSERT_TRUE(bool(target)) << llvm::toString(target.takeError()) << "\n"
+                            << *yaml;
+  EXPECT_EQ(target->name, "probe-test");
+  EXPECT_EQ(target->kind, TargetKind::CPU);
+  ASSERT_EQ(target->compute.size(), 1u);
+  const Quantity *fp32 = target->compute[0].peak(Precision::FP32);
+  ASSERT_TRUE(fp32);
+  EXPECT_GT(fp32->value, 0);
+  EXPECT_FALSE(target->compute[0].peak(Precision::FP16));
+  ASSERT_TRUE(target->compute[0].efficiency);
+  EXPECT_FALSE(target->compute[0].efficiency->classes.empty());
+  // Fastest first, each level larger than the one before, all measured.
+  ASSERT_GE(target->memory.size(), 2u);
+  for (size_t i = 0; i < target->memory.size(); ++i) {
+    const MemoryLevel &l = target->memory[i];
+    ASSERT_TRUE(l.bandwidthBytesPerS) << l.name;
+    EXPECT_GT(l.bandwidthBytesPerS->value, 0) << l.name;
+    EXPECT_TRUE(l.holdsRole(MemoryRole::Activations));
+    EXPECT_TRUE(l.holdsRole(MemoryRole::Weights));
+    if (i > 0)
+      EXPECT_GT(l.capacityBytes.value,
+                target->memory[i - 1].capacityBytes.value)
+          << l.name;
+  }
+  EXPECT_EQ(target->memory.back().name, "dram");
+  EXPECT_GT(target->overhead.kernelLaunchS.value, 0);
+  EXPECT_FALSE(target->energy);
+  for (const Quantity *q : target->allQuantities())
+    EXPECT_FALSE(q->source.empty()) << q->field;
+}
+
+} // namespace

@@ -325,13 +325,12 @@ TEST(HtmlReport, EmptyAndPartialDocuments) {
     EXPECT_NE(html.find("report is empty"), std::string::npos);
   }
   // Targets with nothing in them, or not even objects, still give a page.
-  llvm::json::Object odd{
-      {"kernels",
-       llvm::json::Array{llvm::json::Object{{"kind", nullptr},
-                                            {"latency_ms", nullptr},
-                                            {"nodes", llvm::json::Array{1, 2}}}}},
-      {"budgets", nullptr},
-      {"roofs", llvm::json::Object{{"compute", 3}}}};
+  llvm::json::Object odd{{"kernels", llvm::json::Array{llvm::json::Object{
+                                         {"kind", nullptr},
+                                         {"latency_ms", nullptr},
+                                         {"nodes", llvm::json::Array{1, 2}}}}},
+                         {"budgets", nullptr},
+                         {"roofs", llvm::json::Object{{"compute", 3}}}};
   llvm::json::Value sparse = llvm::json::Object{
       {"targets",
        llvm::json::Array{llvm::json::Object{}, nullptr, std::move(odd)}}};

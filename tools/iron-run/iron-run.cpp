@@ -13,6 +13,7 @@
 #include "TensorIO.h"
 
 #include "iron/runtime/Interpreter.h"
+#include "iron_generated.h"
 
 #include <algorithm>
 #include <chrono>
@@ -241,12 +242,34 @@ int main(int argc, char **argv) {
       order[i] = i;
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return prof.seconds[a] > prof.seconds[b]; });
-    std::printf("%5s  %-24s %-32s %10s %7s\n", "#", "kernel", "onnx node", "ms/run", "share");
-    for (size_t i : order)
-      std::printf("%5zu  %-24s %-32s %10.4f %6.1f%%\n", i, prof.kinds[i].c_str(),
+    // Artifacts compiled with `ironc compile --target` carry each kernel's
+    // predicted latency: show it beside the measurement.
+    const auto *ops = model.get()->operators();
+    const auto *target = model.get()->target();
+    bool predicted = false;
+    for (size_t i = 0; ops && i < ops->size(); ++i)
+      predicted |= ops->Get(i)->predicted() != nullptr;
+    auto predictedMs = [&](size_t i) -> double {
+      const auto *c = ops && i < ops->size() ? ops->Get(i)->predicted() : nullptr;
+      return c ? c->latency_ms() : -1.0;
+    };
+    if (predicted)
+      std::printf("predicted for target %s\n",
+                  target && target->name() ? target->name()->c_str() : "?");
+    std::printf("%5s  %-24s %-32s %10s %7s%s\n", "#", "kernel", "onnx node", "ms/run", "share",
+                predicted ? "  predicted ms" : "");
+    for (size_t i : order) {
+      std::printf("%5zu  %-24s %-32s %10.4f %6.1f%%", i, prof.kinds[i].c_str(),
                   prof.nodes[i].c_str(), prof.seconds[i] * 1e3 / runs,
                   total > 0 ? 100.0 * prof.seconds[i] / total : 0.0);
-    std::printf("%5s  %-24s %-32s %10.4f %6.1f%%\n", "", "total", "", total * 1e3 / runs, 100.0);
+      if (predicted && predictedMs(i) >= 0)
+        std::printf("  %12.4f", predictedMs(i));
+      std::printf("\n");
+    }
+    std::printf("%5s  %-24s %-32s %10.4f %6.1f%%", "", "total", "", total * 1e3 / runs, 100.0);
+    if (predicted && model.get()->predicted())
+      std::printf("  %12.4f", model.get()->predicted()->latency_ms());
+    std::printf("\n");
   }
   for (int i = 0; i < interp.numOutputs(); ++i) {
     const rt::TensorView &t = interp.output(i);

@@ -27,11 +27,13 @@ namespace iron {
 namespace {
 
 const char *const kUsage =
-    "usage: ironc target probe -o FILE [--name NAME] [--quick] [--repeats N] [-v]\n"
+    "usage: ironc target probe -o FILE [--name NAME] [--quick] [--repeats N] "
+    "[-v]\n"
     "  -o FILE      the target description to write (\"-\": stdout)\n"
     "  --name NAME  the target's name (default: host)\n"
     "  --quick      a small grid with short timings (seconds, not a minute)\n"
-    "  --repeats N  timed runs per microbenchmark (default: from a time budget)\n"
+    "  --repeats N  timed runs per microbenchmark (default: from a time "
+    "budget)\n"
     "  -v           log every microbenchmark's result to stderr\n";
 
 int fail(const Twine &message, int code) {
@@ -52,7 +54,8 @@ Error checkWritable(StringRef path) {
   int fd;
   SmallString<256> tmp;
   if (std::error_code ec = sys::fs::createUniqueFile(model, fd, tmp))
-    return createStringError(ec, "cannot write '" + path + "': " + ec.message());
+    return createStringError(ec,
+                             "cannot write '" + path + "': " + ec.message());
   sys::Process::SafelyCloseFileDescriptor(fd);
   sys::fs::remove(tmp);
   return Error::success();
@@ -91,9 +94,11 @@ int runTargetProbe(int argc, char **argv) {
         return fail("--name needs a value", ExitUsage);
     } else if (arg == "--repeats" || arg.starts_with("--repeats=")) {
       std::string text;
-      if (!value("--repeats", text) || StringRef(text).getAsInteger(10, options.repeats) ||
+      if (!value("--repeats", text) ||
+          StringRef(text).getAsInteger(10, options.repeats) ||
           options.repeats < 1)
-        return fail("--repeats expects a positive number, got '" + text + "'", ExitUsage);
+        return fail("--repeats expects a positive number, got '" + text + "'",
+                    ExitUsage);
     } else if (arg == "--quick") {
       options.quick = true;
     } else if (arg == "-v" || arg == "--verbose") {

@@ -1,4 +1,5 @@
-//===- HostProbe.h - Describe the host from microbenchmarks -------*- C++ -*-===//
+//===- HostProbe.h - Describe the host from microbenchmarks -------*- C++
+//-*-===//
 //
 // `ironc target probe` writes a target description (targets/README.md) of
 // the machine it runs on. Every number comes from a measurement: cache sizes
@@ -72,7 +73,26 @@ HostInfo detectHost();
 struct Rate {
   double value = 0, low = 0, high = 0;
 };
-Rate streamBandwidth(uint64_t workingSetBytes, int repeats);
+
+/// Memory for streamBandwidth that a sweep allocates (and page-faults)
+/// once, for its largest working set.
+class StreamBuffers {
+public:
+  explicit StreamBuffers(uint64_t maxWorkingSetBytes);
+  ~StreamBuffers();
+  StreamBuffers(const StreamBuffers &) = delete;
+  StreamBuffers &operator=(const StreamBuffers &) = delete;
+  /// Two 64-byte aligned arrays of `floats` floats each.
+  bool get(size_t floats, float *&x, float *&y);
+
+private:
+  float *storage = nullptr;
+  float *x = nullptr, *y = nullptr;
+  size_t capacity = 0;
+};
+
+Rate streamBandwidth(uint64_t workingSetBytes, int repeats,
+                     StreamBuffers *buffers = nullptr);
 
 //===----------------------------------------------------------------------===//
 // Fitting efficiency curves
@@ -140,7 +160,8 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples, const FitOptions &options);
 /// classes' squared log errors is minimised. `rmsLogError` receives the
 /// error at that t.
 double fitTranscendentalOps(llvm::ArrayRef<std::vector<FitSample>> classes,
-                            const FitOptions &options, double *rmsLogError = nullptr);
+                            const FitOptions &options,
+                            double *rmsLogError = nullptr);
 
 //===----------------------------------------------------------------------===//
 // The probe
