@@ -55,6 +55,18 @@ struct KernelWork {
   /// The part of activationBytes written (results).
   double activationWriteBytes = 0;
   std::optional<ContractionShape> contraction;
+  /// The ONNX ops a fused kernel implements (empty: just `kind`).
+  std::vector<std::string> onnxKinds;
+
+  /// Whether a unit's op list covers the kernel.
+  bool supportedBy(const OpSupport &ops) const {
+    if (onnxKinds.empty())
+      return ops.supports(kind);
+    for (const std::string &k : onnxKinds)
+      if (!ops.supports(k))
+        return false;
+    return true;
+  }
 
   Precision mainPrecision() const {
     Precision best = arithmeticPrecision;
@@ -127,6 +139,62 @@ struct Kernels {
   double arenaBytes = 0;
 };
 
+/// One op's counts as a kernel after the options; std::nullopt for ops that
+/// are not kernels (constants, views, the terminator).
+llvm::Expected<std::optional<KernelWork>>
+kernelWork(Operation &op, const CostOptions &options, int64_t batch) {
+  const std::optional<Precision> &q = options.assumePrecision;
+  auto counted = dyn_cast<WorkCountOpInterface>(&op);
+  if (!counted || op.hasTrait<OpTrait::ConstantLike>())
+    return std::optional<KernelWork>();
+  std::vector<std::string> nodes;
+  collectNames(op.getLoc(), nodes);
+  std::string where = nodes.empty() ? op.getName().getStringRef().str()
+                                    : "'" + nodes.front() + "'";
+  WorkCount w = counted.countWork();
+  if (!w.known)
+    return llvm::createStringError(
+        "cannot count the work of " +
+        op.getName().stripDialect().str() + " node " + where +
+        ": a shape is dynamic (pin it with --input-shape or --dim)");
+  if (w.kernelClass == KernelClass::None)
+    return std::optional<KernelWork>();
+
+  KernelWork k;
+  k.kind = op.getName().stripDialect().str();
+  k.nodes = std::move(nodes);
+  for (Value r : op.getResults())
+    k.outputShapes.push_back(printShape(r.getType()));
+  k.kernelClass = w.kernelClass;
+  double b = double(batch);
+  for (const auto &kv : w.macs)
+    k.macs[assumePrecision(kv.first, q)] += kv.second * b;
+  k.otherOps = w.otherOps * b;
+  k.transcendentals = w.transcendentals * b;
+  k.arithmeticPrecision = assumePrecision(w.arithmeticPrecision, q);
+  for (unsigned i = 0; i < op.getNumOperands() && i < w.operandBytes.size();
+       ++i) {
+    Value v = op.getOperand(i);
+    double bytes = w.operandBytes[i] * precisionScale(v.getType(), q);
+    if (isConstant(v))
+      k.weightBytes += bytes;
+    else
+      k.activationBytes += bytes * b;
+  }
+  for (unsigned i = 0; i < op.getNumResults() && i < w.resultBytes.size();
+       ++i)
+    k.activationWriteBytes += w.resultBytes[i] *
+                              precisionScale(op.getResult(i).getType(), q) *
+                              b;
+  k.activationBytes += k.activationWriteBytes;
+  if (w.contraction) {
+    k.contraction = w.contraction;
+    k.contraction->m *= batch;
+  }
+  k.onnxKinds = w.onnxKinds;
+  return std::optional<KernelWork>(std::move(k));
+}
+
 llvm::Expected<Kernels> collectKernels(ModuleOp module,
                                        const CostOptions &options,
                                        int64_t batch) {
@@ -149,54 +217,11 @@ llvm::Expected<Kernels> collectKernels(ModuleOp module,
                 double(tensorBytes(t)) * precisionScale(t, q);
       continue;
     }
-    auto counted = dyn_cast<WorkCountOpInterface>(&op);
-    if (!counted)
-      continue; // func.return
-    std::vector<std::string> nodes;
-    collectNames(op.getLoc(), nodes);
-    std::string where = nodes.empty() ? op.getName().getStringRef().str()
-                                      : "'" + nodes.front() + "'";
-    WorkCount w = counted.countWork();
-    if (!w.known)
-      return llvm::createStringError(
-          "cannot count the work of " +
-          op.getName().stripDialect().str() + " node " + where +
-          ": a shape is dynamic (pin it with --input-shape or --dim)");
-    if (w.kernelClass == KernelClass::None)
-      continue;
-
-    KernelWork k;
-    k.kind = op.getName().stripDialect().str();
-    k.nodes = std::move(nodes);
-    for (Value r : op.getResults())
-      k.outputShapes.push_back(printShape(r.getType()));
-    k.kernelClass = w.kernelClass;
-    double b = double(batch);
-    for (const auto &kv : w.macs)
-      k.macs[assumePrecision(kv.first, q)] += kv.second * b;
-    k.otherOps = w.otherOps * b;
-    k.transcendentals = w.transcendentals * b;
-    k.arithmeticPrecision = assumePrecision(w.arithmeticPrecision, q);
-    for (unsigned i = 0; i < op.getNumOperands() && i < w.operandBytes.size();
-         ++i) {
-      Value v = op.getOperand(i);
-      double bytes = w.operandBytes[i] * precisionScale(v.getType(), q);
-      if (isConstant(v))
-        k.weightBytes += bytes;
-      else
-        k.activationBytes += bytes * b;
-    }
-    for (unsigned i = 0; i < op.getNumResults() && i < w.resultBytes.size();
-         ++i)
-      k.activationWriteBytes += w.resultBytes[i] *
-                                precisionScale(op.getResult(i).getType(), q) *
-                                b;
-    k.activationBytes += k.activationWriteBytes;
-    if (w.contraction) {
-      k.contraction = w.contraction;
-      k.contraction->m *= batch;
-    }
-    out.kernels.push_back(std::move(k));
+    auto k = kernelWork(op, options, batch);
+    if (!k)
+      return k.takeError();
+    if (*k)
+      out.kernels.push_back(std::move(**k));
   }
 
   // The arena at the chosen batch and precision: activations scale with
@@ -325,12 +350,12 @@ UnitChoice chooseUnit(const TargetDescription &t, const KernelWork &k) {
   bool delegateFirst = false;
   if (t.kind == TargetKind::NPU)
     for (const ComputeUnit &u : t.compute)
-      if (!u.ops.all && u.ops.supports(k.kind) &&
+      if (!u.ops.all && k.supportedBy(u.ops) &&
           firstSupported(u, k.mainPrecision()) &&
           firstSupported(u, k.arithmeticPrecision))
         delegateFirst = true;
   for (const ComputeUnit &u : t.compute) {
-    if (!u.ops.supports(k.kind))
+    if (!k.supportedBy(u.ops))
       continue;
     if (delegateFirst && u.ops.all)
       continue;
@@ -355,7 +380,7 @@ UnitChoice chooseUnit(const TargetDescription &t, const KernelWork &k) {
   // one op to the CPU).
   for (const ComputeUnit &u : t.compute)
     if (u.ops.fallback && u.ops.fallback->unit == best.unit->name &&
-        !u.ops.supports(k.kind)) {
+        !k.supportedBy(u.ops)) {
       best.fallback = true;
       best.fallbackSpec = &*u.ops.fallback;
       break;
@@ -875,6 +900,47 @@ llvm::Expected<ModelCost> analyzeModel(ModuleOp module,
   if (!options.sensitivities)
     mc.sensitivities.clear();
   return mc;
+}
+
+llvm::Expected<double> predictKernelsSeconds(ArrayRef<Operation *> ops,
+                                             const TargetDescription &target,
+                                             const CostOptions &options) {
+  // Weights are placed by the whole model's weight bytes, as in place.
+  double weightBytes = 0;
+  if (!ops.empty())
+    if (auto func = ops.front()->getParentOfType<func::FuncOp>())
+      for (Operation &op : func.getBody().front())
+        if (op.hasTrait<OpTrait::ConstantLike>() && op.getNumResults() == 1)
+          if (auto t = dyn_cast<ShapedType>(op.getResult(0).getType()))
+            if (t.hasStaticShape())
+              weightBytes += double(tensorBytes(t)) *
+                             precisionScale(t, options.assumePrecision);
+  std::vector<KernelWork> kernels;
+  for (Operation *op : ops) {
+    auto k = kernelWork(*op, options, options.batch);
+    if (!k)
+      return k.takeError();
+    if (*k)
+      kernels.push_back(std::move(**k));
+  }
+  std::vector<UnitChoice> choices;
+  for (const KernelWork &k : kernels) {
+    UnitChoice c = chooseUnit(target, k);
+    if (!c.unit)
+      return llvm::createStringError("target '" + target.name +
+                                     "' has no compute unit that runs " +
+                                     k.kind);
+    choices.push_back(c);
+  }
+  markRuns(choices);
+  const PowerMode *mode =
+      options.powerMode.empty() ? nullptr
+                                : target.findPowerMode(options.powerMode);
+  Context ctx{target, mode, weightBytes};
+  double seconds = 0;
+  for (size_t i = 0; i < kernels.size(); ++i)
+    seconds += evaluate(ctx, kernels[i], choices[i], 0, Scales()).latencyS;
+  return seconds;
 }
 
 } // namespace iron

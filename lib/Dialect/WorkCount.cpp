@@ -1,6 +1,7 @@
 //===- WorkCount.cpp - Counting rules of the ONNX operators ---------------===//
 
 #include "iron/Dialect/WorkCount.h"
+#include "iron/Dialect/WorkCountRules.h"
 
 #include "iron/Dialect/IronDialect.h"
 
@@ -916,6 +917,36 @@ WorkCount countOnnxWork(Operation *op) {
   }
   countOther(op, name, wc);
   return wc;
+}
+
+//===----------------------------------------------------------------------===//
+// Rules shared with Iron's own kernels (WorkCountRules.h)
+//===----------------------------------------------------------------------===//
+
+void countConvContraction(Operation *op, Value x, Value w, WorkCount &wc) {
+  countConv(op, x, w, wc);
+}
+
+void countMatMulContraction(Operation *op, Value a, Value b, WorkCount &wc) {
+  countMatMul(op, a, b, wc);
+}
+
+std::optional<std::pair<double, double>>
+elementwiseCostPerElement(StringRef onnxName) {
+  if (const ElementwiseRule *rule = elementwiseRule(onnxName))
+    return std::make_pair(rule->otherOps, rule->transcendentals);
+  return std::nullopt;
+}
+
+std::optional<double> valueBytes(Value v) {
+  if (isAbsent(v))
+    return 0.0;
+  auto t = dyn_cast<ShapedType>(v.getType());
+  if (!t)
+    return elementBytes(v.getType());
+  if (!t.hasStaticShape())
+    return std::nullopt;
+  return t.getNumElements() * elementBytes(t.getElementType());
 }
 
 } // namespace iron

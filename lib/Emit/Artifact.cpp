@@ -60,6 +60,44 @@ std::string locName(Location loc) {
   return "";
 }
 
+/// Every ONNX node name in a location, in order, once each: a fused
+/// kernel's location fuses those of the nodes it replaces.
+void collectNodeNames(Location loc, std::vector<std::string> &out) {
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    std::string n = name.getName().str();
+    if (!n.empty() && llvm::find(out, n) == out.end())
+      out.push_back(n);
+    return;
+  }
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location l : fused.getLocations())
+      collectNodeNames(l, out);
+}
+
+using OperandGroups = SmallVector<std::pair<unsigned, unsigned>>;
+
+/// The operand groups (start, size) of one of Iron's own kernels in ODS
+/// order: its operand segments where it has optional operands among
+/// others, else one group per operand (a trailing optional that is absent
+/// is simply not there). Nullopt for an op outside the iron dialect.
+std::optional<OperandGroups> kernelOperandGroups(Operation *op) {
+  if (!op->getDialect() || !isa<IronDialect>(op->getDialect()))
+    return std::nullopt;
+  OperandGroups groups;
+  if (auto sizes = dyn_cast_or_null<DenseI32ArrayAttr>(
+          op->getInherentAttr("operandSegmentSizes").value_or(Attribute()))) {
+    unsigned start = 0;
+    for (int32_t size : sizes.asArrayRef()) {
+      groups.push_back({start, unsigned(size)});
+      start += size;
+    }
+    return groups;
+  }
+  for (unsigned i = 0; i < op->getNumOperands(); ++i)
+    groups.push_back({i, 1});
+  return groups;
+}
+
 class Emitter {
 public:
   Emitter(const MemoryPlan &plan) : plan(plan) {}
@@ -231,13 +269,28 @@ llvm::Expected<Artifact> Emitter::run(func::FuncOp func, const EmitOptions &opti
     if (isa<ConstantOp>(op))
       continue;
     std::string node = locName(op.getLoc());
-    const onnx::OpSchema *schema = getOnnxSchema(&op);
-    if (!schema)
+    // ONNX operators follow their schema's operand groups; Iron's own
+    // kernels (FusedConv, Attention, ...) their ODS operands.
+    // (Iron's kernels first: later ONNX opsets define Gelu and Attention
+    // with other operands.)
+    bool ironKernel =
+        isa<FusedConvOp, FusedMatMulOp, ElementwiseOp, GeluOp, AttentionOp>(op);
+    const onnx::OpSchema *schema = ironKernel ? nullptr : getOnnxSchema(&op);
+    std::optional<OperandGroups> operandGroups, resultGroups;
+    if (schema) {
+      operandGroups = getOnnxOperandGroups(&op, *schema);
+      resultGroups = getOnnxResultGroups(&op, *schema);
+    } else if ((operandGroups = kernelOperandGroups(&op))) {
+      resultGroups.emplace();
+      for (unsigned i = 0; i < op.getNumResults(); ++i)
+        resultGroups->push_back({i, 1});
+    } else {
       return llvm::createStringError("node '" + node + "': '" +
                                      op.getName().getStringRef().str() +
                                      "' has no kernel form");
+    }
     std::vector<int32_t> in, out;
-    for (auto [start, size] : getOnnxOperandGroups(&op, *schema)) {
+    for (auto [start, size] : *operandGroups) {
       if (size == 0)
         in.push_back(-1);
       for (unsigned i = start; i < start + size; ++i) {
@@ -249,7 +302,7 @@ llvm::Expected<Artifact> Emitter::run(func::FuncOp func, const EmitOptions &opti
     }
     while (!in.empty() && in.back() == -1)
       in.pop_back();
-    for (auto [start, size] : getOnnxResultGroups(&op, *schema)) {
+    for (auto [start, size] : *resultGroups) {
       if (size == 0)
         out.push_back(-1);
       for (unsigned i = start; i < start + size; ++i) {
@@ -272,7 +325,12 @@ llvm::Expected<Artifact> Emitter::run(func::FuncOp func, const EmitOptions &opti
         return attr.takeError();
       attrs.push_back(*attr);
     }
-    std::vector<std::string> nodes = {node};
+    std::vector<std::string> nodes;
+    if (!node.empty())
+      nodes.push_back(node);
+    collectNodeNames(op.getLoc(), nodes);
+    if (nodes.empty())
+      nodes.push_back(node);
     flatbuffers::Offset<fb::Cost> predicted;
     auto cost = options.kernelCosts.find(node);
     if (cost != options.kernelCosts.end())

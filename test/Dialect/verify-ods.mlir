@@ -98,7 +98,7 @@ func.func @dropout_without_segments(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 
 // Ops outside ONNX's default domain are not in the dialect.
 func.func @unknown_op(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
-  // expected-error @+1 {{unregistered operation 'iron.FusedConv' found in dialect ('iron') that does not allow unknown operations}}
-  %0 = "iron.FusedConv"(%x) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  // expected-error @+1 {{unregistered operation 'iron.FusedGroupNormConv' found in dialect ('iron') that does not allow unknown operations}}
+  %0 = "iron.FusedGroupNormConv"(%x) : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }

@@ -148,6 +148,14 @@ llvm::Expected<ModelCost> analyzeModel(mlir::ModuleOp module,
                                        const TargetDescription &target,
                                        const CostOptions &options);
 
+/// Predicted nominal seconds of `ops` (ops of one function, in order) run
+/// as consecutive kernels on `target`, each with the fixed overheads of a
+/// kernel, as analyzeModel would predict them in place. For fusion passes:
+/// compare the ops a rewrite removes with the kernel it creates.
+llvm::Expected<double> predictKernelsSeconds(llvm::ArrayRef<mlir::Operation *> ops,
+                                             const TargetDescription &target,
+                                             const CostOptions &options = {});
+
 /// The report's JSON form (docs/report.md, schema "iron-report" 1.0).
 llvm::json::Value reportToJSON(llvm::StringRef modelPath,
                                const CostOptions &options,

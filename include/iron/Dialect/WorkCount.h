@@ -98,6 +98,10 @@ struct WorkCount {
   std::vector<double> resultBytes;
   /// For contraction classes.
   std::optional<ContractionShape> contraction;
+  /// For a fused kernel: the ONNX operator types it implements ("Conv",
+  /// "Relu", "Add"). A unit that runs only some ops (an NPU) runs the
+  /// kernel when it runs all of them. Empty for a plain ONNX op.
+  std::vector<std::string> onnxKinds;
 
   double totalMACs() const;
   /// 2 x MACs + otherOps (transcendentals counted separately).

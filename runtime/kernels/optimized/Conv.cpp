@@ -20,12 +20,16 @@
 //    (Depthwise.h); without a vector path for the stride, over the padded
 //    phase buffer instead.
 //
-// Bias is added in the GEMM's epilogue. All buffers are scratch sized by
-// prepare; eval allocates nothing.
+// Bias is added in the GEMM's epilogue. A fused kernel's epilogue
+// (Epilogue.h: residual, activation) runs on each block of Y as soon as it
+// is final: on each GEMM panel (Gemm.h's epilogue hook), on each row a wide
+// band copies out, on each depthwise output plane. All buffers are scratch
+// sized by prepare; eval allocates nothing.
 //
 //===----------------------------------------------------------------------===//
 
 #include "kernels/optimized/Depthwise.h"
+#include "kernels/optimized/Epilogue.h"
 #include "kernels/optimized/Families.h"
 #include "kernels/optimized/Gemm.h"
 #include "kernels/reference/NNUtil.h"
@@ -302,9 +306,10 @@ void im2col(const float *x, const ConvShape &s, int64_t j0, int64_t nb, float *c
 }
 
 /// One batch item and group: x at its first input channel, y at its first
-/// output channel, w at its first filter, bias at its first value (or null).
+/// output channel, w at its first filter, bias at its first value (or null);
+/// ep (or null) runs on every part of y once it is final.
 void convGroup(const ConvShape &s, const Plan &p, const float *x, const float *w,
-               const float *bias, float *y, uint8_t *scratch) {
+               const float *bias, float *y, uint8_t *scratch, const Epilogue *ep) {
   const int64_t *tapOff = reinterpret_cast<const int64_t *>(scratch + p.tapOff);
   const uint8_t *used = scratch + p.usedOff;
   const int64_t OH = s.g.out[1], OW = s.g.out[2];
@@ -314,6 +319,10 @@ void convGroup(const ConvShape &s, const Plan &p, const float *x, const float *w
   ga.a = w;
   ga.lda = s.K;
   ga.rowBias = bias;
+  if (ep) {
+    ga.epilogue = gemmEpilogue;
+    ga.epilogueUser = ep;
+  }
   switch (p.path) {
   case Path::Pointwise: {
     ga.n = s.outSize;
@@ -346,6 +355,8 @@ void convGroup(const ConvShape &s, const Plan &p, const float *x, const float *w
         d.bias = bias ? bias[m] : 0.0f;
         d.y = y + m * s.outSize;
         depthwiseDirect(d);
+        if (ep) // one output plane: still in L1/L2
+          applyEpilogue(*ep, d.y, s.outSize, nullptr, 0);
       }
       return;
     }
@@ -354,9 +365,12 @@ void convGroup(const ConvShape &s, const Plan &p, const float *x, const float *w
     const float *taps[kMaxDepthwiseTaps];
     for (int64_t t = 0; t < s.taps; ++t)
       taps[t] = pad + tapOff[t];
-    for (int64_t m = 0; m < s.Mg; ++m)
+    for (int64_t m = 0; m < s.Mg; ++m) {
       depthwisePlane(taps, w + m * s.taps, int(s.taps), bias ? bias[m] : 0.0f, y + m * s.outSize,
                      OH, OW, p.Wq);
+      if (ep)
+        applyEpilogue(*ep, y + m * s.outSize, s.outSize, nullptr, 0);
+    }
     return;
   }
   case Path::Wide: {
@@ -384,10 +398,15 @@ void convGroup(const ConvShape &s, const Plan &p, const float *x, const float *w
       ga.n = (nr - 1) * p.Wq + OW; // the last row's extra columns are not needed
       ga.c = band;
       ga.ldc = nr * p.Wq;
+      ga.epilogue = nullptr; // the band is not Y: the rows get it once copied
       sgemm(ga, scratch + p.gemmOff);
       for (int64_t m = 0; m < s.Mg; ++m)
-        for (int64_t r = 0; r < nr; ++r)
-          copy(y + m * s.outSize + (oh0 + r) * OW, band + m * ga.ldc + r * p.Wq, OW);
+        for (int64_t r = 0; r < nr; ++r) {
+          float *row = y + m * s.outSize + (oh0 + r) * OW;
+          copy(row, band + m * ga.ldc + r * p.Wq, OW);
+          if (ep)
+            applyEpilogue(*ep, row, OW, nullptr, 0);
+        }
     }
     return;
   }
@@ -425,7 +444,9 @@ Status convPrepare(KernelContext &ctx, size_t *scratchBytes) {
   return Status::Ok;
 }
 
-Status convEval(KernelContext &ctx) {
+Status convEval(KernelContext &ctx) { return convRun(ctx, nullptr); }
+
+Status convRun(KernelContext &ctx, const Epilogue *ep) {
   ConvShape s;
   if (Status st = readConv(ctx, s); st != Status::Ok)
     return st;
@@ -437,8 +458,12 @@ Status convEval(KernelContext &ctx) {
   Plan p = makePlan(s);
   if (!ctx.scratch || ctx.scratchBytes < p.total) {
     const KernelDef *ref = findReferenceKernel("Conv");
-    return ref ? ref->eval(ctx) : ctx.fail("scratch of %zu bytes, %zu needed", ctx.scratchBytes,
-                                           p.total);
+    if (!ref)
+      return ctx.fail("scratch of %zu bytes, %zu needed", ctx.scratchBytes, p.total);
+    Status st = ref->eval(ctx);
+    if (st == Status::Ok && ep)
+      applyEpilogue(*ep, s.y->as<float>(), s.y->numel(), nullptr, 0);
+    return st;
   }
   auto base = reinterpret_cast<uintptr_t>(ctx.scratch);
   auto *scratch = reinterpret_cast<uint8_t *>((base + 63) / 64 * 64);
@@ -450,7 +475,8 @@ Status convEval(KernelContext &ctx) {
   for (int64_t n = 0; n < s.batch; ++n)
     for (int64_t gi = 0; gi < s.group; ++gi)
       convGroup(s, p, x + (n * s.C + gi * s.Cg) * s.inSize, w + gi * s.Mg * s.K,
-                bias ? bias + gi * s.Mg : nullptr, y + (n * s.M + gi * s.Mg) * s.outSize, scratch);
+                bias ? bias + gi * s.Mg : nullptr, y + (n * s.M + gi * s.Mg) * s.outSize, scratch,
+                ep);
   return Status::Ok;
 }
 

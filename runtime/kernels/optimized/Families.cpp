@@ -8,6 +8,11 @@ const KernelDef kOptimizedKernels[] = {
     {"Conv", convPrepare, convEval},
     {"Gemm", gemmPrepare, gemmEval},
     {"MatMul", matMulPrepare, matMulEval},
+    {"Attention", attentionPrepare, attentionEval},
+    {"Elementwise", elementwisePrepare, elementwiseEval},
+    {"FusedConv", fusedConvPrepare, fusedConvEval},
+    {"FusedMatMul", fusedMatMulPrepare, fusedMatMulEval},
+    {"Gelu", geluPrepare, geluEval},
 };
 const int kNumOptimizedKernels = int(sizeof kOptimizedKernels / sizeof kOptimizedKernels[0]);
 

@@ -11,7 +11,9 @@
 #include "iron/runtime/Kernel.h"
 
 namespace iron::rt::optimized {
-/// f32 Conv, MatMul and Gemm on a packed, cache-blocked SGEMM.
+/// f32 Conv, MatMul and Gemm on a packed, cache-blocked SGEMM, and Iron's
+/// own kernels (IronOps.td): FusedConv, FusedMatMul, Elementwise, Gelu,
+/// Attention.
 extern const KernelDef kOptimizedKernels[];
 extern const int kNumOptimizedKernels;
 
@@ -21,6 +23,16 @@ Status matMulPrepare(KernelContext &ctx, size_t *scratchBytes);
 Status matMulEval(KernelContext &ctx);
 Status gemmPrepare(KernelContext &ctx, size_t *scratchBytes);
 Status gemmEval(KernelContext &ctx);
+Status fusedConvPrepare(KernelContext &ctx, size_t *scratchBytes);
+Status fusedConvEval(KernelContext &ctx);
+Status fusedMatMulPrepare(KernelContext &ctx, size_t *scratchBytes);
+Status fusedMatMulEval(KernelContext &ctx);
+Status elementwisePrepare(KernelContext &ctx, size_t *scratchBytes);
+Status elementwiseEval(KernelContext &ctx);
+Status geluPrepare(KernelContext &ctx, size_t *scratchBytes);
+Status geluEval(KernelContext &ctx);
+Status attentionPrepare(KernelContext &ctx, size_t *scratchBytes);
+Status attentionEval(KernelContext &ctx);
 } // namespace iron::rt::optimized
 
 #endif

@@ -984,6 +984,13 @@ void packB(const Impl &im, const GemmB &b, int64_t p0, int64_t kc, int64_t j0, i
   }
 }
 
+/// Columns of `rows` rows of C an epilogue call covers: about 16K floats,
+/// at least one panel.
+int64_t epilogueColumns(int64_t rows, int nr) {
+  int64_t cols = rows > 0 ? 16384 / rows : nr;
+  return cols < nr ? nr : cols;
+}
+
 /// Rows [i0, i1) of C against one packed B panel (w columns at column j),
 /// in balanced tiles of at most mrMax rows.
 void runTiles(const Impl &im, const GemmArgs &g, int64_t i0, int64_t i1, int64_t pc, int64_t kc,
@@ -1055,6 +1062,8 @@ void sgemm(const GemmArgs &g, void *scratch) {
         for (int64_t j = 0; j < g.n; ++j)
           cr[j] = v;
       }
+    if (g.epilogue)
+      g.epilogue(g.epilogueUser, g.c, g.ldc, 0, g.m, 0, g.n);
     return;
   }
   const Impl &im = impl();
@@ -1068,21 +1077,35 @@ void sgemm(const GemmArgs &g, void *scratch) {
       int64_t kc = minI(kcStep, g.k - pc);
       bool accumulate = g.accumulate || pc > 0;
       const float *bias = accumulate ? nullptr : g.rowBias;
+      // After the last K block each panel's columns are final; the
+      // epilogue takes them a few panels at a time (about 64 KiB of C,
+      // still in L2) so that its per-call cost does not show.
+      bool last = pc + kc >= g.k && g.epilogue;
       if (mBlocks == 1) {
         // One M block: pack each panel right before its use (L1-hot).
+        int64_t from = jc, span = epilogueColumns(g.m, nr);
         for (int64_t jr = 0; jr < nc; jr += nr) {
           int w = int(minI(nr, nc - jr));
           packB(im, g.b, pc, kc, jc + jr, w, nr, packed);
           runTiles(im, g, 0, g.m, pc, kc, packed, jc + jr, w, accumulate, bias);
+          if (last && (jc + jr + w - from >= span || jr + w >= nc)) {
+            g.epilogue(g.epilogueUser, g.c, g.ldc, 0, g.m, from, jc + jr + w - from);
+            from = jc + jr + w;
+          }
         }
         continue;
       }
       packB(im, g.b, pc, kc, jc, nc, nr, packed);
       for (int64_t ib = 0, i0 = 0; ib < mBlocks; ++ib) {
         int64_t i1 = i0 + g.m / mBlocks + (ib < g.m % mBlocks);
+        int64_t from = jc, span = epilogueColumns(i1 - i0, nr);
         for (int64_t jr = 0; jr < nc; jr += nr) {
           int w = int(minI(nr, nc - jr));
           runTiles(im, g, i0, i1, pc, kc, packed + jr * kc, jc + jr, w, accumulate, bias);
+          if (last && (jc + jr + w - from >= span || jr + w >= nc)) {
+            g.epilogue(g.epilogueUser, g.c, g.ldc, i0, i1 - i0, from, jc + jr + w - from);
+            from = jc + jr + w;
+          }
         }
         i0 = i1;
       }

@@ -43,6 +43,13 @@ struct GemmB {
   const float *const *rows = nullptr;
 };
 
+/// Called on each block of C as soon as its values are final (after the
+/// last K block), while it is still in cache: rows [i0, i0 + rows) and
+/// columns [j0, j0 + cols) of C (c is C's first element). Fused kernels
+/// apply their bias, residual and activation here.
+using GemmEpilogueFn = void (*)(const void *user, float *c, int64_t ldc, int64_t i0, int64_t rows,
+                                int64_t j0, int64_t cols);
+
 /// C (M x N, row stride ldc) = alpha * op(A) * B + rowBias (per row), or
 /// with `accumulate` C += alpha * op(A) * B (rowBias then unused).
 /// op(A)(i, p) = a[i * lda + p], or a[p * lda + i] with transA.
@@ -57,6 +64,9 @@ struct GemmArgs {
   float alpha = 1.0f;
   const float *rowBias = nullptr;
   bool accumulate = false;
+  /// Optional: runs over every block of C once it is final.
+  GemmEpilogueFn epilogue = nullptr;
+  const void *epilogueUser = nullptr;
 };
 
 /// Scratch bytes sgemm needs for these dims (any instruction set).

@@ -5,6 +5,10 @@
 // all distinct, the batches stack into one tall GEMM; otherwise each batch
 // is its own GEMM. A single row or column goes to the vector kernels.
 //
+// A fused kernel's epilogue (bias per column, residual, activation) runs
+// on each GEMM panel as soon as it is final, or on the vector kernels'
+// output row.
+//
 // Gemm: Y = alpha * op(A) * op(B) + beta * C. Y starts as beta * C
 // (broadcast) and the product accumulates into it; alpha is applied in the
 // micro-kernel's epilogue, transA is read in place and transB is handled
@@ -12,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kernels/optimized/Epilogue.h"
 #include "kernels/optimized/Families.h"
 #include "kernels/optimized/Gemm.h"
 #include "kernels/reference/NNUtil.h"
@@ -98,7 +103,9 @@ Status matMulPrepare(KernelContext &ctx, size_t *scratchBytes) {
   return Status::Ok;
 }
 
-Status matMulEval(KernelContext &ctx) {
+Status matMulEval(KernelContext &ctx) { return matMulRun(ctx, nullptr); }
+
+Status matMulRun(KernelContext &ctx, const Epilogue *ep) {
   MatMulShape s;
   if (Status st = readMatMul(ctx, s); st != Status::Ok)
     return st;
@@ -107,14 +114,25 @@ Status matMulEval(KernelContext &ctx) {
   if (s.y->numel() == 0)
     return Status::Ok;
   float *y = s.y->as<float>();
+  // Y as rows of n (a 1-D B leaves one column).
+  auto wholeEpilogue = [&] {
+    if (ep)
+      applyEpilogueRows(*ep, y, s.y->numel() / s.n, s.n, s.n);
+  };
   if (s.k == 0) {
     std::memset(y, 0, s.y->bytes());
+    wholeEpilogue();
     return Status::Ok;
   }
   size_t need = matMulScratch(s);
   if (need && (!ctx.scratch || ctx.scratchBytes < need)) {
     const KernelDef *ref = findReferenceKernel("MatMul");
-    return ref ? ref->eval(ctx) : ctx.fail("scratch too small");
+    if (!ref)
+      return ctx.fail("scratch too small");
+    Status st = ref->eval(ctx);
+    if (st == Status::Ok)
+      wholeEpilogue();
+    return st;
   }
   const float *a = s.a->as<float>(), *b = s.b->as<float>();
   // Each product: a column B goes to dot products, a single row of A to a
@@ -122,8 +140,12 @@ Status matMulEval(KernelContext &ctx) {
   auto product = [&](const float *pa, const float *pb, float *py, int64_t rows) {
     if (s.n == 1) {
       gemv(rows, s.k, pa, s.k, pb, py, 1.0f, false);
+      if (ep) // one column: every row gets bias[0]
+        applyEpilogue(*ep, py, rows, ep->bias, 0);
     } else if (rows == 1) {
       gevm(s.k, s.n, pa, pb, s.n, py, 1.0f, false);
+      if (ep)
+        applyEpilogue(*ep, py, s.n, ep->bias, 1);
     } else {
       GemmArgs g;
       g.m = rows;
@@ -135,6 +157,10 @@ Status matMulEval(KernelContext &ctx) {
       g.b.ld = s.n;
       g.c = py;
       g.ldc = s.n;
+      if (ep) {
+        g.epilogue = gemmEpilogue;
+        g.epilogueUser = ep;
+      }
       sgemm(g, alignedScratch(ctx));
     }
   };
