@@ -55,6 +55,8 @@ Status Model::load(const void *data, size_t size) {
   uint32_t numTensors = m->tensors()->size();
   uint32_t numBuffers = m->buffers() ? m->buffers()->size() : 0;
   uint64_t arena = m->plan()->arena_bytes();
+  // No plan needs more than every arena tensor laid end to end.
+  uint64_t endToEnd = 0;
   for (uint32_t i = 0; i < numTensors; ++i) {
     const fb::Tensor *t = m->tensors()->Get(i);
     auto dtype = DType(t->type());
@@ -82,8 +84,14 @@ Status Model::load(const void *data, size_t size) {
       return fail(Status::InvalidModel,
                   "tensor %u lies outside the %llu-byte arena or is misaligned", i,
                   (unsigned long long)arena);
+    } else {
+      endToEnd += (t->bytes() + kAlign - 1) / kAlign * kAlign;
     }
   }
+  if (arena > endToEnd)
+    return fail(Status::InvalidModel,
+                "the plan's arena of %llu bytes exceeds the %llu bytes of all its tensors",
+                (unsigned long long)arena, (unsigned long long)endToEnd);
   for (uint32_t o = 0; o < m->operators()->size(); ++o) {
     const fb::Operator *op = m->operators()->Get(o);
     if (!op->kind() || !op->outputs())

@@ -16,6 +16,8 @@
 #include "iron_generated.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <new>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -51,10 +53,14 @@ struct AlignedBytes {
   std::unique_ptr<uint8_t[]> storage;
   uint8_t *data = nullptr;
   size_t size = 0;
-  void resize(size_t n) {
-    storage.reset(new uint8_t[n + 64]);
+  /// False when the memory cannot be had (the caller reports it).
+  bool resize(size_t n) {
+    storage.reset(n > SIZE_MAX - 64 ? nullptr : new (std::nothrow) uint8_t[n + 64]);
+    if (!storage)
+      return false;
     data = reinterpret_cast<uint8_t *>((reinterpret_cast<uintptr_t>(storage.get()) + 63) / 64 * 64);
     size = n;
+    return true;
   }
 };
 
@@ -170,7 +176,8 @@ int main(int argc, char **argv) {
   if (!file)
     return fail(kBadInput, modelPath + ": cannot open");
   AlignedBytes bytes;
-  bytes.resize(size_t(file.tellg()));
+  if (!bytes.resize(size_t(file.tellg())))
+    return fail(kBadInput, modelPath + ": cannot allocate memory to read it");
   file.seekg(0);
   file.read(reinterpret_cast<char *>(bytes.data), std::streamsize(bytes.size));
   rt::Model model;
@@ -182,7 +189,9 @@ int main(int argc, char **argv) {
   if (arenaBytes == 0)
     return fail(kUnsupported, modelPath + ": " + interp.error());
   AlignedBytes arena;
-  arena.resize(arenaBytes);
+  if (!arena.resize(arenaBytes))
+    return fail(kBadInput, modelPath + ": cannot allocate its " + std::to_string(arenaBytes) +
+                               "-byte arena");
   if (rt::Status s = interp.prepare(arena.data, arena.size); s != rt::Status::Ok)
     return fail(s == rt::Status::UnsupportedKernel ? kUnsupported : kBadInput,
                 modelPath + ": " + interp.error());
