@@ -48,6 +48,8 @@ struct KernelWork {
   KernelClass kernelClass = KernelClass::Other;
   std::map<Precision, double> macs;
   double otherOps = 0, transcendentals = 0;
+  /// The part of them in a fused kernel's epilogue (WorkCount.h).
+  double epilogueOps = 0, epilogueTranscendentals = 0;
   Precision arithmeticPrecision = Precision::FP32;
   /// Bytes of operands defined by constants, and of everything else read
   /// and written.
@@ -171,6 +173,8 @@ kernelWork(Operation &op, const CostOptions &options, int64_t batch) {
     k.macs[assumePrecision(kv.first, q)] += kv.second * b;
   k.otherOps = w.otherOps * b;
   k.transcendentals = w.transcendentals * b;
+  k.epilogueOps = w.epilogueOps * b;
+  k.epilogueTranscendentals = w.epilogueTranscendentals * b;
   k.arithmeticPrecision = assumePrecision(w.arithmeticPrecision, q);
   for (unsigned i = 0; i < op.getNumOperands() && i < w.operandBytes.size();
        ++i) {
@@ -328,6 +332,15 @@ std::optional<Precision> firstSupported(const ComputeUnit &u, Precision p) {
   return std::nullopt;
 }
 
+/// The efficiency of `ops` operations of class `c` on `u` (no tiling).
+double classEta(const ComputeUnit &u, KernelClass c, double ops,
+                int etaCorner) {
+  if (!u.efficiency)
+    return 1.0;
+  return u.efficiency->forClass(stringifyKernelClass(c))
+      .evaluate(ops, etaCorner);
+}
+
 double curveEta(const ComputeUnit &u, const KernelWork &k, int etaCorner) {
   if (!u.efficiency)
     return 1.0;
@@ -444,13 +457,24 @@ Evaluation evaluate(const Context &c, const KernelWork &k,
   double eta = std::max(e.eta, 1e-12);
   double tOps = u.transcendentalOps ? cost(*u.transcendentalOps, corner) : 1.0;
   double macOps = 2 * k.totalMACs();
-  double arithOps = k.otherOps + k.transcendentals * tOps;
+  double epilogueOps = k.epilogueOps + k.epilogueTranscendentals * tOps;
+  double arithOps = k.otherOps + k.transcendentals * tOps - epilogueOps;
   if (macOps > 0)
     e.computeS +=
         macOps / (rate(*u.peak(choice.macPrecision), corner) * peakScale * eta);
   if (arithOps > 0)
     e.computeS += arithOps / (rate(*u.peak(choice.arithPrecision), corner) *
                               peakScale * eta);
+  // A fused epilogue is elementwise work on data already in registers or
+  // cache: it runs at the unit's elementwise efficiency, not the kernel's.
+  if (epilogueOps > 0) {
+    double epilogueEta =
+        std::max(classEta(u, KernelClass::Elementwise, epilogueOps, -corner) *
+                     Scales::get(scales.eta, u.name),
+                 1e-12);
+    e.computeS += epilogueOps / (rate(*u.peak(choice.arithPrecision), corner) *
+                                 peakScale * epilogueEta);
+  }
 
   // Memory term: weights and activations at their levels.
   const MemoryLevel *wl =
@@ -619,6 +643,7 @@ llvm::Expected<ModelCost> analyzeModel(ModuleOp module,
     kc.nodes = k.nodes;
     kc.kernelClass = k.kernelClass;
     kc.outputShapes = k.outputShapes;
+    kc.outputBytes = k.activationWriteBytes;
     kc.unit = c.unit->name;
     kc.precision = c.macPrecision;
     if (k.totalMACs() == 0)

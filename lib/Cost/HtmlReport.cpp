@@ -1178,6 +1178,65 @@ void writeSensitivities(llvm::raw_ostream &os, const json::Object *t) {
   os << "</tbody></table>\n";
 }
 
+void writeFusion(llvm::raw_ostream &os, const json::Object *t) {
+  const json::Object *f = getObject(t, "fusion");
+  if (!f)
+    return;
+  auto change = [](std::optional<double> before, std::optional<double> after) {
+    if (!before || !after || *before <= 0)
+      return std::string();
+    return fmt(" (%+.1f%%)", 100 * (*after / *before - 1));
+  };
+  std::optional<double> kb = getNumber(f, "kernels_before"),
+                        ka = getNumber(f, "kernels_after"),
+                        lb = getNumber(f, "latency_before_ms"),
+                        la = getNumber(f, "latency_after_ms"),
+                        ab = getNumber(f, "arena_before_bytes"),
+                        aa = getNumber(f, "arena_after_bytes");
+  os << "<h3>Fusion</h3>\n<p>" << (kb ? fmt("%.0f", *kb) : kDash) << " "
+     << "\xe2\x86\x92 " << (ka ? fmt("%.0f", *ka) : kDash)
+     << " kernels; latency " << (lb ? timeMs(*lb) : kDash) << " \xe2\x86\x92 "
+     << (la ? timeMs(*la) : kDash) << change(lb, la) << "; arena "
+     << (ab ? bytes(*ab) : kDash) << " \xe2\x86\x92 "
+     << (aa ? bytes(*aa) : kDash) << change(ab, aa) << ".";
+  std::vector<std::string> skipped = getStrings(f, "skipped");
+  if (!skipped.empty()) {
+    os << " Skipped:";
+    for (const std::string &s : skipped)
+      os << " <code>" << esc(s) << "</code>";
+  }
+  os << "</p>\n";
+  const json::Array *fusions = getArray(f, "fusions");
+  if (fusions && !fusions->empty()) {
+    os << "<table>\n<thead><tr><th>kernel</th><th>onnx nodes</th>"
+       << "<th>was</th><th class=\"n\">saved</th><th class=\"n\">"
+       << "not stored</th></tr></thead>\n<tbody>\n";
+    for (const json::Value &v : *fusions) {
+      const json::Object *o = v.getAsObject();
+      std::vector<std::string> nodes = getStrings(o, "nodes");
+      std::string was;
+      for (const std::string &k : getStrings(o, "kinds_before"))
+        was += (was.empty() ? "" : " + ") + k;
+      std::optional<double> saved = getNumber(o, "latency_saved_ms");
+      std::optional<double> inter = getNumber(o, "intermediate_bytes");
+      os << "<tr><td>" << escOrDash(getString(o, "kind")) << "</td><td>"
+         << escOrDash(nodes.empty() ? "" : nodes.front());
+      if (nodes.size() > 1)
+        os << " <span class=\"muted\">+" << nodes.size() - 1 << "</span>";
+      os << "</td><td>" << escOrDash(was) << "</td><td class=\"n\">"
+         << (saved ? (*saved < 0 ? "-" + timeMs(-*saved) : timeMs(*saved))
+                   : std::string(kDash))
+         << "</td><td class=\"n\">" << (inter ? bytes(*inter) : kDash)
+         << "</td></tr>\n";
+    }
+    os << "</tbody></table>\n";
+  }
+  if (const json::Array *removed = getArray(f, "removed"))
+    if (!removed->empty())
+      os << "<p class=\"muted\">" << removed->size()
+         << " kernel(s) removed (folded into weights or cancelled).</p>\n";
+}
+
 //===--- Sections ---------------------------------------------------------===//
 
 std::string targetName(const json::Object *t, size_t i) {
@@ -1254,6 +1313,7 @@ void writeTarget(llvm::raw_ostream &os, const json::Object *t, size_t i,
   writeRoofline(os, t, ks, name);
   writeBreakdown(os, t, ks);
   writeKernelTable(os, ks);
+  writeFusion(os, t);
   writeMemory(os, t);
   writeBudgets(os, t);
   writeSensitivities(os, t);

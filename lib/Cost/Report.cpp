@@ -1,6 +1,6 @@
 //===- Report.cpp - The analysis report as JSON and as a text table -------===//
 //
-// The JSON form follows docs/report.md (schema "iron-report" 1.0): every
+// The JSON form follows docs/report.md (schema "iron-report" 1.1): every
 // number's unit is in its key, intervals are {value, low, high} objects.
 //
 //===----------------------------------------------------------------------===//
@@ -30,6 +30,43 @@ json::Value nullOr(const std::string &s) {
   return s;
 }
 
+json::Value fusionToJSON(const FusionSummary &f) {
+  json::Array fusions, removed, skipped;
+  for (const FusionRecord &r : f.fusions) {
+    json::Array nodes, before;
+    for (const std::string &n : r.nodes)
+      nodes.push_back(n);
+    for (const std::string &k : r.kindsBefore)
+      before.push_back(k);
+    fusions.push_back(json::Object{
+        {"kind", r.kind},
+        {"nodes", std::move(nodes)},
+        {"kinds_before", std::move(before)},
+        {"latency_before_ms", r.beforeS * 1e3},
+        {"latency_after_ms", r.afterS * 1e3},
+        {"latency_saved_ms", (r.beforeS - r.afterS) * 1e3},
+        {"intermediate_bytes", r.intermediateBytes},
+    });
+  }
+  for (const FusionSummary::Removed &r : f.removed)
+    removed.push_back(json::Object{{"kind", r.kind},
+                                   {"node", r.node},
+                                   {"latency_saved_ms", r.seconds * 1e3}});
+  for (const std::string &s : f.skipped)
+    skipped.push_back(s);
+  return json::Object{
+      {"skipped", std::move(skipped)},
+      {"kernels_before", int64_t(f.kernelsBefore)},
+      {"kernels_after", int64_t(f.kernelsAfter)},
+      {"latency_before_ms", f.latencyBeforeS * 1e3},
+      {"latency_after_ms", f.latencyAfterS * 1e3},
+      {"arena_before_bytes", f.arenaBytesBefore},
+      {"arena_after_bytes", f.arenaBytesAfter},
+      {"fusions", std::move(fusions)},
+      {"removed", std::move(removed)},
+  };
+}
+
 json::Value costToJSON(const ModelCost &c) {
   json::Array computeRoofs, memoryRoofs;
   for (const auto &r : c.computeRoofs)
@@ -57,6 +94,7 @@ json::Value costToJSON(const ModelCost &c) {
         {"class", stringifyKernelClass(k.kernelClass)},
         {"nodes", std::move(nodes)},
         {"output_shapes", std::move(shapes)},
+        {"output_bytes", k.outputBytes},
         {"unit", k.unit},
         {"precision", stringifyPrecision(k.precision)},
         {"fallback", k.fallback},
@@ -115,7 +153,7 @@ json::Value costToJSON(const ModelCost &c) {
   for (const std::string &n : c.notes)
     notes.push_back(n);
 
-  return json::Object{
+  json::Object out{
       {"target", json::Object{{"name", c.targetName},
                               {"kind", c.targetKind},
                               {"path", c.targetPath},
@@ -148,6 +186,8 @@ json::Value costToJSON(const ModelCost &c) {
       {"sensitivities", std::move(sens)},
       {"notes", std::move(notes)},
   };
+  out["fusion"] = c.fusion ? fusionToJSON(*c.fusion) : json::Value(nullptr);
+  return out;
 }
 
 /// "1.23 ms", "45.6 us", "2.1 s".
@@ -218,6 +258,60 @@ std::string truncate(StringRef s, size_t n) {
   if (s.size() <= n)
     return s.str();
   return "..." + s.take_back(n - 3).str();
+}
+
+std::string signedTime(double s) {
+  return s < 0 ? "-" + time(-s) : time(s);
+}
+
+void printFusion(const FusionSummary &f, raw_ostream &os, unsigned maxRows) {
+  auto pct = [](double before, double after) {
+    return before > 0 ? 100.0 * (after / before - 1) : 0.0;
+  };
+  os << "  fusion      " << f.kernelsBefore << " -> " << f.kernelsAfter
+     << " kernels, latency " << time(f.latencyBeforeS) << " -> "
+     << time(f.latencyAfterS)
+     << format(" (%+.1f%%)", pct(f.latencyBeforeS, f.latencyAfterS))
+     << ", arena " << bytes(f.arenaBytesBefore) << " -> "
+     << bytes(f.arenaBytesAfter)
+     << format(" (%+.1f%%)", pct(f.arenaBytesBefore, f.arenaBytesAfter));
+  if (!f.skipped.empty()) {
+    os << "; skipped:";
+    for (const std::string &s : f.skipped)
+      os << " " << s;
+  }
+  os << "\n";
+  // The fusions that save the most first.
+  std::vector<const FusionRecord *> rows;
+  for (const FusionRecord &r : f.fusions)
+    rows.push_back(&r);
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const FusionRecord *a, const FusionRecord *b) {
+                     return a->beforeS - a->afterS > b->beforeS - b->afterS;
+                   });
+  size_t shown = maxRows ? std::min<size_t>(maxRows, rows.size()) : rows.size();
+  for (size_t i = 0; i < shown; ++i) {
+    const FusionRecord &r = *rows[i];
+    std::string from;
+    for (const std::string &k : r.kindsBefore)
+      from += (from.empty() ? "" : "+") + k;
+    os << format("    %-14s %-40s <- %-28s saves %10s, %9s not stored\n",
+                 truncate(r.kind, 14).c_str(),
+                 truncate(r.nodes.empty() ? "" : r.nodes.front(), 40).c_str(),
+                 truncate(from, 28).c_str(),
+                 signedTime(r.beforeS - r.afterS).c_str(),
+                 bytes(r.intermediateBytes).c_str());
+  }
+  if (shown < rows.size())
+    os << "    ... " << (rows.size() - shown) << " more fusions\n";
+  if (!f.removed.empty()) {
+    double saved = 0;
+    for (const FusionSummary::Removed &r : f.removed)
+      saved += r.seconds;
+    os << "    removed " << f.removed.size()
+       << " kernel(s) (folded into weights or cancelled), saving "
+       << time(saved) << "\n";
+  }
 }
 
 void printOne(const ModelCost &c, raw_ostream &os, unsigned maxKernels) {
@@ -318,6 +412,8 @@ void printOne(const ModelCost &c, raw_ostream &os, unsigned maxKernels) {
       os << format("    %+.3f  ", c.sensitivities[i].elasticity)
          << c.sensitivities[i].parameter << "\n";
   }
+  if (c.fusion)
+    printFusion(*c.fusion, os, maxKernels);
   for (const std::string &n : c.notes)
     os << "  note: " << n << "\n";
 }
@@ -331,7 +427,7 @@ json::Value reportToJSON(StringRef modelPath, const CostOptions &options,
     targets.push_back(costToJSON(c));
   return json::Object{
       {"schema", "iron-report"},
-      {"schema_version", "1.0"},
+      {"schema_version", "1.1"},
       {"model", json::Object{{"path", modelPath}}},
       {"options",
        json::Object{

@@ -208,14 +208,18 @@ WorkCount unknownWork() {
 /// bias and for a residual, then the activation.
 void countEpilogue(WorkCount &wc, double out, bool bias, bool residual,
                    StringRef activation) {
-  wc.otherOps += out * ((bias ? 1 : 0) + (residual ? 1 : 0));
+  double ops = out * ((bias ? 1 : 0) + (residual ? 1 : 0)), transc = 0;
   if (residual)
     addKinds(wc, {"Add"});
   if (const ActivationRule *rule = activationRule(activation)) {
-    wc.otherOps += out * rule->ops;
-    wc.transcendentals += out * rule->transcendentals;
+    ops += out * rule->ops;
+    transc += out * rule->transcendentals;
     addKinds(wc, rule->kinds);
   }
+  wc.otherOps += ops;
+  wc.transcendentals += transc;
+  wc.epilogueOps += ops;
+  wc.epilogueTranscendentals += transc;
 }
 
 //===----------------------------------------------------------------------===//

@@ -19,9 +19,11 @@
 #include "TensorIO.h"
 #include "iron/Emit/Artifact.h"
 #include "iron/Import/OnnxImporter.h"
+#include "iron/Passes/Fusion.h"
 #include "iron/runtime/Interpreter.h"
 
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -41,6 +43,8 @@ namespace rt = iron::rt;
 
 static cl::list<std::string> dirs(cl::Positional, cl::desc("<testdata dirs>"),
                                   cl::OneOrMore);
+static cl::opt<bool> fuse("fuse", cl::desc("Run the fusion pipeline before compiling (--run)"),
+                          cl::init(true));
 static cl::opt<int> floorCount("floor", cl::desc("Fail if fewer models import"),
                                cl::init(0));
 static cl::opt<bool> verbose("verbose", cl::desc("Print every model's result"));
@@ -107,6 +111,15 @@ bool matches(const io::HostTensor &expected, const rt::TensorView &actual, std::
 /// Compiles the module, runs every test data set beside the model and
 /// compares the outputs. Returns a child exit code.
 int runAndCompare(mlir::ModuleOp module, const std::string &path, raw_ostream &os) {
+  // The suite checks what ironc compiles by default: the fused graph.
+  if (fuse) {
+    mlir::PassManager pm(module.getContext());
+    iron::buildFusionPipeline(pm);
+    if (failed(pm.run(module))) {
+      os << "error: fusion failed\n";
+      return kRunError;
+    }
+  }
   auto artifact = iron::emitArtifact(module, {});
   if (!artifact) {
     os << "error: emit: " << toString(artifact.takeError()) << "\n";

@@ -70,7 +70,7 @@ def main():
         with open(html) as f:
             page = f.read()
 
-    if r.get("schema") != "iron-report" or r.get("schema_version") != "1.0":
+    if r.get("schema") != "iron-report" or r.get("schema_version") != "1.1":
         fail("schema")
     if [t["target"]["name"] for t in r["targets"]] != targets:
         fail("targets out of order")
@@ -104,12 +104,23 @@ def main():
                 fail("%s: kernel %d has no ONNX node" % (name, k["index"]))
             if k["bound"] not in ("compute", "memory", "overhead"):
                 fail("%s: bound %r" % (name, k["bound"]))
+        # Fusion differs by target but never changes the MACs; folding
+        # weights (BatchNormalization into Conv) may only shrink them.
+        f = t.get("fusion")
+        if f is not None:
+            if f["kernels_after"] != len(ks):
+                fail("%s: fusion says %d kernels, the report lists %d" %
+                     (name, f["kernels_after"], len(ks)))
+            if not close(f["latency_after_ms"], total["latency_ms"]["value"]):
+                fail("%s: fusion latency %g ms, total %g ms" %
+                     (name, f["latency_after_ms"], total["latency_ms"]["value"]))
         this = (total["macs"], t["memory"]["weights_bytes"])
         if work is None:
             work = this
-        elif work != this:
-            fail("%s: work %r differs from the first target's %r" %
-                 (name, this, work))
+        elif not close(work[0], this[0]):
+            fail("%s: %g MACs differ from the first target's %g" %
+                 (name, this[0], work[0]))
+        work = (work[0], max(work[1], this[1]))
         if not t["memory"]["levels"]:
             fail("%s: no memory verdict" % name)
         for v in t["memory"]["levels"]:
@@ -121,7 +132,7 @@ def main():
         fail("MACs %d, ironc import says %s" % (work[0], macs_line.group(1)))
     if weights_line:
         w = int(weights_line.group(1))
-        if not (w <= work[1] <= 1.01 * w + 4096):
+        if not (0.9 * w <= work[1] <= 1.01 * w + 4096):
             fail("weights %d bytes, ironc import says %d" % (work[1], w))
     if (p.returncode == 8) != any_misfit:
         fail("exit code %d but misfit=%s" % (p.returncode, any_misfit))

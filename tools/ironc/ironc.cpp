@@ -2,10 +2,12 @@
 //
 //   ironc check  MODEL [--input-shape N=D0xD1...] [--dim N=V]
 //   ironc import MODEL [-o out.mlir] [--input-shape ...] [--dim ...]
-//   ironc compile MODEL -o out.iron [--emit=iron|c] [--input-shape ...] [--dim ...]
+//   ironc compile MODEL -o out.iron [--emit=iron|c] [--target T]
+//         [--no-fuse] [--fuse-skip PART,...] [--input-shape ...] [--dim ...]
 //   ironc analyze MODEL --target T [--target T2 ...] [--batch N]
 //         [--assume-precision int8|fp16] [--report r.json] [--html r.html]
 //         [--latency-budget 5ms] [--energy-budget 1mJ] [--memory-budget 256KiB]
+//         [--no-fuse] [--fuse-skip PART,...]
 //   ironc target list | show T | probe -o host.yaml
 //
 // Exit codes are those of iron/Support/ExitCodes.h (docs/cli.md).
@@ -16,13 +18,17 @@
 #include "iron/Cost/CostModel.h"
 #include "iron/Emit/Artifact.h"
 #include "iron/Import/OnnxImporter.h"
+#include "iron/Passes/Fusion.h"
 #include "iron/Probe/HostProbe.h"
 #include "iron/Support/ExitCodes.h"
 #include "iron/Support/FileUtils.h"
 #include "iron/Target/Target.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
@@ -120,6 +126,19 @@ static cl::opt<std::string> outputFile(
 static cl::opt<bool> quiet("quiet", cl::desc("Do not print the summary"),
                            cl::sub(importCmd));
 
+// Fusion (compile and analyze)
+static cl::opt<bool> noFuse(
+    "no-fuse", cl::desc("Do not run the fusion pipeline"),
+    cl::sub(compileCmd), cl::sub(analyzeCmd));
+static cl::list<std::string> fuseSkip(
+    "fuse-skip",
+    cl::desc("Turn off parts of the fusion pipeline: fold-weights, "
+             "cancel-transpose-reshape, fold-batchnorm, fold-pad, "
+             "recognize-patterns, layernorm, gelu, attention, fuse-epilogue, "
+             "residual, fuse-elementwise"),
+    cl::value_desc("part,..."), cl::CommaSeparated, cl::sub(compileCmd),
+    cl::sub(analyzeCmd));
+
 static int fail(const Twine &message, int code) {
   WithColor::error(errs(), "ironc") << message << "\n";
   return code;
@@ -154,6 +173,68 @@ parseQuantity(StringRef text, ArrayRef<std::pair<StringRef, double>> units) {
     if (unit == u.first)
       return value * u.second;
   return std::nullopt;
+}
+
+/// The fusion options of the command line, gated by `target` (a bundled
+/// name or a path; empty: every legal fusion).
+static Expected<iron::FusionOptions> fusionOptions(StringRef target) {
+  iron::FusionOptions o;
+  o.target = target.str();
+  o.precision = assumePrecision;
+  const std::pair<StringRef, bool iron::FusionOptions::*> parts[] = {
+      {"fold-weights", &iron::FusionOptions::foldWeights},
+      {"cancel-transpose-reshape", &iron::FusionOptions::cancelTransposeReshape},
+      {"fold-batchnorm", &iron::FusionOptions::foldBatchNorm},
+      {"fold-pad", &iron::FusionOptions::foldPad},
+      {"recognize-patterns", &iron::FusionOptions::recognizePatterns},
+      {"layernorm", &iron::FusionOptions::layerNorm},
+      {"gelu", &iron::FusionOptions::gelu},
+      {"attention", &iron::FusionOptions::attention},
+      {"fuse-epilogue", &iron::FusionOptions::fuseEpilogue},
+      {"residual", &iron::FusionOptions::residual},
+      {"fuse-elementwise", &iron::FusionOptions::fuseElementwise},
+  };
+  for (const std::string &name : fuseSkip) {
+    auto it = llvm::find_if(parts, [&](const auto &p) { return p.first == name; });
+    if (it == std::end(parts)) {
+      std::string known;
+      for (const auto &p : parts)
+        known += (known.empty() ? "" : ", ") + p.first.str();
+      return createStringError("--fuse-skip: unknown part '" + name +
+                               "' (use " + known + ")");
+    }
+    o.*(it->second) = false;
+  }
+  return o;
+}
+
+/// Runs the fusion pipeline on `module`; its diagnostics become the error.
+static Error fuseModule(mlir::ModuleOp module, const iron::FusionOptions &o) {
+  mlir::MLIRContext *ctx = module.getContext();
+  std::string messages;
+  mlir::ScopedDiagnosticHandler handler(ctx, [&](mlir::Diagnostic &d) {
+    if (d.getSeverity() == mlir::DiagnosticSeverity::Error)
+      messages += (messages.empty() ? "" : "; ") + d.str();
+    return mlir::success();
+  });
+  mlir::PassManager pm(ctx);
+  iron::buildFusionPipeline(pm, o);
+  if (failed(pm.run(module)))
+    return createStringError("fusion failed" +
+                             (messages.empty() ? "" : ": " + messages));
+  return Error::success();
+}
+
+/// Ops the runtime runs as kernels (all but constants and the return).
+static unsigned countKernelOps(mlir::ModuleOp module) {
+  unsigned n = 0;
+  module.walk([&](mlir::func::FuncOp f) {
+    for (mlir::Operation &op : f.getBody().front())
+      if (!op.hasTrait<mlir::OpTrait::ConstantLike>() &&
+          !op.hasTrait<mlir::OpTrait::IsTerminator>())
+        ++n;
+  });
+  return n;
 }
 
 static int runAnalyze(mlir::ModuleOp module) {
@@ -221,13 +302,39 @@ static int runAnalyze(mlir::ModuleOp module) {
     targets.push_back(std::move(*t));
   }
   std::vector<iron::ModelCost> costs;
+  // Without fusion only for the fusion summary: no budgets or
+  // sensitivities.
+  iron::CostOptions unfusedOptions = options;
+  unfusedOptions.latencyBudgetS.reset();
+  unfusedOptions.energyBudgetJ.reset();
+  unfusedOptions.memoryBudgetBytes.reset();
+  unfusedOptions.sensitivities = false;
   for (const iron::TargetDescription &t : targets) {
-    auto cost = iron::analyzeModel(module, t, options);
+    auto cost = iron::analyzeModel(module, t, noFuse ? options : unfusedOptions);
     if (!cost)
       return fail(inputFile + " on " + t.name + ": " +
                       toString(cost.takeError()),
                   iron::ExitUnsupported);
-    costs.push_back(std::move(*cost));
+    if (noFuse) {
+      costs.push_back(std::move(*cost));
+      continue;
+    }
+    // Fusion decisions differ by target: each gets its own copy.
+    auto fusion = fusionOptions(t.path);
+    if (!fusion)
+      return fail(toString(fusion.takeError()), iron::ExitUsage);
+    mlir::OwningOpRef<mlir::ModuleOp> fused = module.clone();
+    if (Error e = fuseModule(*fused, *fusion))
+      return fail(inputFile + " on " + t.name + ": " + toString(std::move(e)),
+                  iron::ExitInternal);
+    auto fusedCost = iron::analyzeModel(*fused, t, options);
+    if (!fusedCost)
+      return fail(inputFile + " on " + t.name + " (fused): " +
+                      toString(fusedCost.takeError()),
+                  iron::ExitUnsupported);
+    fusedCost->fusion = iron::summarizeFusion(*cost, *fusedCost);
+    fusedCost->fusion->skipped.assign(fuseSkip.begin(), fuseSkip.end());
+    costs.push_back(std::move(*fusedCost));
   }
 
   json::Value report = iron::reportToJSON(inputFile, options, costs);
@@ -290,6 +397,22 @@ static int run(Mode mode) {
     return runAnalyze(*module);
   iron::ModelSummary summary = iron::summarizeModel(*module);
   if (mode == Mode::Compile) {
+    // Fusion first: with --target it keeps what pays off there, without one
+    // every legal fusion (the artifact runs on Iron's runtime).
+    unsigned kernelsBeforeFusion = countKernelOps(*module);
+    if (!noFuse) {
+      auto fusion = fusionOptions(compileTarget);
+      if (!fusion)
+        return fail(toString(fusion.takeError()), iron::ExitUsage);
+      if (!compileTarget.empty())
+        if (auto t = iron::loadTarget(compileTarget); !t)
+          return fail(toString(t.takeError()), iron::ExitBadTarget);
+        else
+          fusion->target = t->path;
+      if (Error e = fuseModule(*module, *fusion))
+        return fail(inputFile + ": " + toString(std::move(e)),
+                    iron::ExitInternal);
+    }
     iron::EmitOptions emitOptions;
     std::optional<iron::ModelCost> cost;
     if (!compileTarget.empty()) {
@@ -351,7 +474,10 @@ static int run(Mode mode) {
                       : 0.0;
     outs() << "compiled " << inputFile << " -> " << artifactFile << " ("
            << artifact->bytes.size() << " bytes)\n"
-           << "  kernels: " << artifact->kernels << ", tensors: " << artifact->tensors
+           << "  kernels: " << artifact->kernels;
+    if (!noFuse)
+      outs() << " (" << kernelsBeforeFusion << " before fusion)";
+    outs() << ", tensors: " << artifact->tensors
            << ", weights: " << artifact->weightBytes << " bytes\n"
            << "  arena: " << artifact->arenaBytes << " bytes (lower bound "
            << artifact->arenaLowerBound << " bytes, +" << format("%.1f", over) << "%)\n";

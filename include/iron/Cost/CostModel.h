@@ -52,8 +52,10 @@ struct KernelCost {
   std::string kind;
   std::vector<std::string> nodes;
   KernelClass kernelClass = KernelClass::Other;
-  /// Result types, printed ("1x64x56x56xf32").
+  /// Result types, printed ("1x64x56x56xf32"), and their bytes (at the
+  /// analysed batch and precision).
   std::vector<std::string> outputShapes;
+  double outputBytes = 0;
   std::string unit;
   Precision precision = Precision::FP32;
   /// True when the unit that runs the kernel is a fallback (an NPU op the
@@ -107,6 +109,39 @@ struct Sensitivity {
   double elasticity = 0;
 };
 
+/// One kernel fusion made: which ONNX nodes became which kernel, and what
+/// the cost model predicts it saves.
+struct FusionRecord {
+  /// The fused kernel: its op kind and every ONNX node it implements (the
+  /// first names it in messages and profiles).
+  std::string kind;
+  std::vector<std::string> nodes;
+  /// The kernels those nodes were before fusion (op kinds, in order).
+  std::vector<std::string> kindsBefore;
+  /// Nominal predicted seconds of those kernels and of the fused one.
+  double beforeS = 0, afterS = 0;
+  /// Bytes of the intermediate tensors that no longer exist.
+  double intermediateBytes = 0;
+};
+
+/// What the fusion pipeline did to a model on one target.
+struct FusionSummary {
+  /// The per-pass switches turned off (ironc --fuse-skip).
+  std::vector<std::string> skipped;
+  unsigned kernelsBefore = 0, kernelsAfter = 0;
+  /// Nominal predicted latency and planned arena without and with fusion.
+  double latencyBeforeS = 0, latencyAfterS = 0;
+  double arenaBytesBefore = 0, arenaBytesAfter = 0;
+  std::vector<FusionRecord> fusions;
+  /// Kernels that disappeared without becoming part of another (weights
+  /// folded into constants, layout round trips cancelled).
+  struct Removed {
+    std::string kind, node;
+    double seconds = 0;
+  };
+  std::vector<Removed> removed;
+};
+
 struct ModelCost {
   std::string targetName, targetKind, targetPath, softwareStack, powerMode;
   std::string energyModel;
@@ -139,6 +174,8 @@ struct ModelCost {
   /// Statements the reader must see ("static power unknown: energy is a
   /// lower bound", "analysed as int8 (--assume-precision)").
   std::vector<std::string> notes;
+  /// Set when the analysed module went through the fusion pipeline.
+  std::optional<FusionSummary> fusion;
 };
 
 /// Predicts `module`'s cost on `target`. The module must hold one function
@@ -155,6 +192,11 @@ llvm::Expected<ModelCost> analyzeModel(mlir::ModuleOp module,
 llvm::Expected<double> predictKernelsSeconds(llvm::ArrayRef<mlir::Operation *> ops,
                                              const TargetDescription &target,
                                              const CostOptions &options = {});
+
+/// Matches the kernels of a model analysed before (`unfused`) and after
+/// (`fused`) fusion on the same target by their ONNX node names.
+FusionSummary summarizeFusion(const ModelCost &unfused,
+                              const ModelCost &fused);
 
 /// The report's JSON form (docs/report.md, schema "iron-report" 1.0).
 llvm::json::Value reportToJSON(llvm::StringRef modelPath,

@@ -90,6 +90,10 @@ struct WorkCount {
   /// Calls of exp, log, tanh, erf, sin/cos, pow, sqrt and friends, at
   /// `arithmeticPrecision` (a target says what one costs in ops).
   double transcendentals = 0;
+  /// The part of otherOps and transcendentals a fused kernel's epilogue
+  /// (bias, residual, activation) applies to each output element as it is
+  /// stored: elementwise work, costed at the target's elementwise rate.
+  double epilogueOps = 0, epilogueTranscendentals = 0;
   Precision arithmeticPrecision = Precision::FP32;
   /// Bytes read from each operand (0 for an absent optional operand) and
   /// written to each result. An operand is read in full unless the op only
