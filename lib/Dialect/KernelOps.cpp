@@ -208,7 +208,10 @@ WorkCount unknownWork() {
 /// bias and for a residual, then the activation.
 void countEpilogue(WorkCount &wc, double out, bool bias, bool residual,
                    StringRef activation) {
-  double ops = out * ((bias ? 1 : 0) + (residual ? 1 : 0)), transc = 0;
+  // The bias is added where the contraction stores its accumulators, as an
+  // unfused Conv or Gemm does: contraction work, not epilogue work.
+  double biasOps = bias ? out : 0;
+  double ops = residual ? out : 0, transc = 0;
   if (residual)
     addKinds(wc, {"Add"});
   if (const ActivationRule *rule = activationRule(activation)) {
@@ -216,7 +219,7 @@ void countEpilogue(WorkCount &wc, double out, bool bias, bool residual,
     transc += out * rule->transcendentals;
     addKinds(wc, rule->kinds);
   }
-  wc.otherOps += ops;
+  wc.otherOps += biasOps + ops;
   wc.transcendentals += transc;
   wc.epilogueOps += ops;
   wc.epilogueTranscendentals += transc;
