@@ -90,6 +90,28 @@ template <typename Fn> Status dispatchNumeric(DType t, Fn &&fn) {
   }
 }
 
+/// The first `rank` dims of `t` as a view's shape (no data): the batch dims
+/// of a matrix product.
+inline TensorView leadingDims(const TensorView &t, int rank) {
+  TensorView v;
+  v.rank = rank < 0 ? 0 : rank;
+  for (int i = 0; i < v.rank; ++i)
+    v.shape[i] = t.shape[i];
+  return v;
+}
+
+/// Whether `in` broadcasts to `out` (dims align from the right; 1 repeats).
+inline bool broadcastsTo(const TensorView &in, const TensorView &out) {
+  if (in.rank > out.rank)
+    return false;
+  for (int i = 1; i <= in.rank; ++i) {
+    int64_t d = in.shape[in.rank - i];
+    if (d != 1 && d != out.shape[out.rank - i])
+      return false;
+  }
+  return true;
+}
+
 } // namespace iron::rt
 
 #endif // IRON_RUNTIME_KERNELS_KERNELUTIL_H

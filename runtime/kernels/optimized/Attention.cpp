@@ -33,25 +33,6 @@ struct AttentionShape {
   int64_t maskPlane = 0, maskRowStride = 0, maskColStride = 0;
 };
 
-TensorView leading(const TensorView &t, int rank) {
-  TensorView v;
-  v.rank = rank < 0 ? 0 : rank;
-  for (int i = 0; i < v.rank; ++i)
-    v.shape[i] = t.shape[i];
-  return v;
-}
-
-bool broadcasts(const TensorView &in, const TensorView &out) {
-  if (in.rank > out.rank)
-    return false;
-  for (int i = 1; i <= in.rank; ++i) {
-    int64_t d = in.shape[in.rank - i];
-    if (d != 1 && d != out.shape[out.rank - i])
-      return false;
-  }
-  return true;
-}
-
 Status readAttention(const KernelContext &ctx, AttentionShape &a) {
   a.q = ctx.input(0);
   a.kt = ctx.input(1);
@@ -73,23 +54,23 @@ Status readAttention(const KernelContext &ctx, AttentionShape &a) {
   if (dim(a.kt, 2) != a.d || dim(a.v, 2) != a.t || dim(a.y, 2) != a.s || dim(a.y, 1) != a.dv)
     return ctx.fail("shapes do not chain: Q [..., S, D], Kt [..., D, T], V [..., T, Dv], "
                     "Y [..., S, Dv]");
-  a.qBatch = leading(*a.q, a.q->rank - 2);
-  a.kBatch = leading(*a.kt, a.kt->rank - 2);
-  a.vBatch = leading(*a.v, a.v->rank - 2);
-  a.yBatch = leading(*a.y, a.y->rank - 2);
-  if (!broadcasts(a.qBatch, a.yBatch) || !broadcasts(a.kBatch, a.yBatch) ||
-      !broadcasts(a.vBatch, a.yBatch))
+  a.qBatch = leadingDims(*a.q, a.q->rank - 2);
+  a.kBatch = leadingDims(*a.kt, a.kt->rank - 2);
+  a.vBatch = leadingDims(*a.v, a.v->rank - 2);
+  a.yBatch = leadingDims(*a.y, a.y->rank - 2);
+  if (!broadcastsTo(a.qBatch, a.yBatch) || !broadcastsTo(a.kBatch, a.yBatch) ||
+      !broadcastsTo(a.vBatch, a.yBatch))
     return ctx.fail("the batch dims of Q, Kt and V do not broadcast to Y's");
   a.batches = a.yBatch.numel();
   if (a.mask) {
     // The mask right-aligned to [batch..., S, T].
-    TensorView scores = leading(*a.y, a.y->rank);
+    TensorView scores = leadingDims(*a.y, a.y->rank);
     scores.shape[scores.rank - 1] = a.t;
-    if (!broadcasts(*a.mask, scores))
+    if (!broadcastsTo(*a.mask, scores))
       return ctx.fail("the mask does not broadcast to the scores [..., S, T]");
     int r = a.mask->rank;
     int64_t ms = r >= 2 ? a.mask->shape[r - 2] : 1, mt = r >= 1 ? a.mask->shape[r - 1] : 1;
-    a.maskBatch = leading(*a.mask, r - 2);
+    a.maskBatch = leadingDims(*a.mask, r - 2);
     a.maskPlane = ms * mt;
     a.maskRowStride = ms == 1 ? 0 : mt;
     a.maskColStride = mt == 1 ? 0 : 1;

@@ -46,14 +46,6 @@ struct MatMulShape {
   bool stacked; // one GEMM of batches * m rows
 };
 
-TensorView leadingDims(const TensorView &t, int rank) {
-  TensorView v;
-  v.rank = rank < 0 ? 0 : rank;
-  for (int i = 0; i < v.rank; ++i)
-    v.shape[i] = t.shape[i];
-  return v;
-}
-
 /// Reads the shapes (the reference prepare has checked them).
 Status readMatMul(const KernelContext &ctx, MatMulShape &s) {
   s.a = ctx.input(0);

@@ -158,18 +158,6 @@ template <typename D, typename S> D convert(S s) {
   }
 }
 
-/// Whether `in` broadcasts to `out` (dims align from the right; 1 repeats).
-inline bool broadcastsTo(const TensorView &in, const TensorView &out) {
-  if (in.rank > out.rank)
-    return false;
-  for (int i = 1; i <= in.rank; ++i) {
-    int64_t d = in.shape[in.rank - i];
-    if (d != 1 && d != out.shape[out.rank - i])
-      return false;
-  }
-  return true;
-}
-
 /// y[i] = f(x[i]). Each element is read before it is written, so y may alias
 /// x; with wider output elements the walk goes backwards for the same reason.
 template <typename X, typename Y, typename F>

@@ -356,25 +356,6 @@ struct MatMulSetup {
   TensorView aBatch, bBatch, yBatch; // the batch dims, for BroadcastIndexer
 };
 
-TensorView leadingDims(const TensorView &t, int rank) {
-  TensorView v;
-  v.rank = rank < 0 ? 0 : rank;
-  for (int i = 0; i < v.rank; ++i)
-    v.shape[i] = t.shape[i];
-  return v;
-}
-
-bool broadcastsTo(const TensorView &in, const TensorView &out) {
-  if (in.rank > out.rank)
-    return false;
-  for (int i = 1; i <= in.rank; ++i) {
-    int64_t d = in.shape[in.rank - i];
-    if (d != 1 && d != out.shape[out.rank - i])
-      return false;
-  }
-  return true;
-}
-
 Status matMulSetup(const KernelContext &ctx, int ai, int bi, MatMulSetup &s) {
   s.a = ctx.input(ai);
   s.b = ctx.input(bi);
