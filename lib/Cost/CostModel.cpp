@@ -59,6 +59,9 @@ struct KernelWork {
   std::optional<ContractionShape> contraction;
   /// The ONNX ops a fused kernel implements (empty: just `kind`).
   std::vector<std::string> onnxKinds;
+  /// Keys of the target's per-kernel curves (`efficiency.kernels`): the
+  /// kernel's ("Mul.broadcast") and its fused epilogue's ("epilogue.SiLU").
+  std::string variant, epilogueVariant;
 
   /// Whether a unit's op list covers the kernel.
   bool supportedBy(const OpSupport &ops) const {
@@ -196,6 +199,48 @@ kernelWork(Operation &op, const CostOptions &options, int64_t batch) {
     k.contraction->m *= batch;
   }
   k.onnxKinds = w.onnxKinds;
+  k.variant = k.kind;
+  // An elementwise program costs what its slowest function costs; its
+  // curve is keyed by that function ("Elementwise.Tanh").
+  if (k.kind == "Elementwise")
+    if (auto program = op.getAttrOfType<ArrayAttr>("program")) {
+      static const char *const kSlowestFirst[] = {
+          "Tanh", "Erf", "Pow", "Log", "Exp", "Sigmoid", "Sqrt"};
+      for (const char *fn : kSlowestFirst)
+        if (llvm::any_of(program, [&](Attribute a) {
+              auto str = dyn_cast<StringAttr>(a);
+              return str && str.getValue().split(' ').first == fn;
+            })) {
+          k.variant = std::string("Elementwise.") + fn;
+          break;
+        }
+    }
+  // GELU's two forms call different functions (erf, tanh).
+  if (auto approx = op.getAttrOfType<StringAttr>("approximate");
+      approx && k.kind == "Gelu" && approx.getValue() == "tanh")
+    k.variant = "GeluTanh";
+  // A binary op with an input of another shape than its result runs the
+  // runtime's broadcasting loop, much slower per element than the flat one;
+  // a one-element input has a flat path of its own (Clip's bounds are
+  // parameters, and Iron's fused programs gather broadcast inputs in
+  // blocks).
+  if (k.kernelClass == KernelClass::Elementwise && k.kind != "Clip" &&
+      k.kind != "Elementwise" && op.getNumResults() == 1) {
+    auto result = dyn_cast<ShapedType>(op.getResult(0).getType());
+    for (Value v : op.getOperands())
+      if (auto in = dyn_cast<ShapedType>(v.getType());
+          result && in && in.hasStaticShape() &&
+          in.getShape() != result.getShape() && in.getNumElements() != 1) {
+        k.variant += ".broadcast";
+        break;
+      }
+  }
+  if (w.epilogueOps > 0 || w.epilogueTranscendentals > 0) {
+    auto act = op.getAttrOfType<StringAttr>("activation");
+    k.epilogueVariant = "epilogue." + (act && !act.getValue().empty()
+                                           ? act.getValue().str()
+                                           : std::string("none"));
+  }
   return std::optional<KernelWork>(std::move(k));
 }
 
@@ -332,6 +377,27 @@ std::optional<Precision> firstSupported(const ComputeUnit &u, Precision p) {
   return std::nullopt;
 }
 
+/// Which entry of the unit's efficiency model gives a kernel its curve.
+std::string curveKey(const ComputeUnit &u, const KernelWork &k) {
+  if (!u.efficiency)
+    return "";
+  const EfficiencyModel &m = *u.efficiency;
+  if (const EfficiencyCurve *c = m.forVariant(k.variant))
+    for (const auto &kv : m.kernels)
+      if (&kv.second == c)
+        return "kernels." + kv.first;
+  StringRef name = stringifyKernelClass(k.kernelClass);
+  while (!name.empty()) {
+    if (m.classes.count(name.str()))
+      return "classes." + name.str();
+    size_t dot = name.rfind('.');
+    if (dot == StringRef::npos)
+      break;
+    name = name.take_front(dot);
+  }
+  return "default";
+}
+
 /// The efficiency of `ops` operations of class `c` on `u` (no tiling).
 double classEta(const ComputeUnit &u, KernelClass c, double ops,
                 int etaCorner) {
@@ -344,8 +410,8 @@ double classEta(const ComputeUnit &u, KernelClass c, double ops,
 double curveEta(const ComputeUnit &u, const KernelWork &k, int etaCorner) {
   if (!u.efficiency)
     return 1.0;
-  const EfficiencyCurve &curve =
-      u.efficiency->forClass(stringifyKernelClass(k.kernelClass));
+  const EfficiencyCurve &curve = u.efficiency->forKernel(
+      k.variant, stringifyKernelClass(k.kernelClass));
   double eta = curve.evaluate(k.arithmeticOps(), etaCorner);
   if (curve.tiling && k.contraction)
     eta *= curve.tiling->utilization(k.contraction->batch, k.contraction->m,
@@ -420,6 +486,8 @@ const MemoryLevel *placeData(const TargetDescription &t, MemoryRole role,
 
 struct Evaluation {
   double computeS = 0, memoryS = 0, overheadS = 0, latencyS = 0;
+  /// The part of computeS spent in a fused epilogue.
+  double epilogueS = 0;
   double energyJ = 0;
   double computeEnergyJ = 0, dataEnergyJ = 0, staticEnergyJ = 0;
   double eta = 0;
@@ -430,7 +498,29 @@ struct Context {
   const TargetDescription &target;
   const PowerMode *mode = nullptr;
   double modelWeightBytes = 0;
+  /// The planned arena; 0 when unknown (a subgraph costed for fusion).
+  double arenaBytes = 0;
 };
+
+/// Where weights are read from: the fastest level that keeps all of them
+/// resident from one inference to the next. A level that also holds
+/// activations must fit the arena beside them, or each inference's
+/// activations evict the weights (a CPU's last-level cache).
+const MemoryLevel *placeWeights(const TargetDescription &t, double weights,
+                                double arena) {
+  const MemoryLevel *largest = nullptr;
+  for (const MemoryLevel &l : t.memory) {
+    if (!l.holdsRole(MemoryRole::Weights))
+      continue;
+    double need =
+        weights + (l.holdsRole(MemoryRole::Activations) ? arena : 0.0);
+    if (need <= l.capacityBytes.value)
+      return &l;
+    if (!largest || l.capacityBytes.value > largest->capacityBytes.value)
+      largest = &l;
+  }
+  return largest;
+}
 
 double pjPerOp(const TargetDescription &t, Precision p, int corner) {
   if (!t.energy)
@@ -467,18 +557,24 @@ Evaluation evaluate(const Context &c, const KernelWork &k,
                               peakScale * eta);
   // A fused epilogue is elementwise work on data already in registers or
   // cache: it runs at the unit's elementwise efficiency, not the kernel's.
+  // A target that measured its epilogues says so in `efficiency.kernels`.
   if (epilogueOps > 0) {
+    const EfficiencyCurve *epilogueCurve =
+        u.efficiency ? u.efficiency->forVariant(k.epilogueVariant) : nullptr;
     double epilogueEta =
-        std::max(classEta(u, KernelClass::Elementwise, epilogueOps, -corner) *
+        std::max((epilogueCurve
+                      ? epilogueCurve->evaluate(epilogueOps, -corner)
+                      : classEta(u, KernelClass::Elementwise, epilogueOps,
+                                 -corner)) *
                      Scales::get(scales.eta, u.name),
                  1e-12);
-    e.computeS += epilogueOps / (rate(*u.peak(choice.arithPrecision), corner) *
+    e.epilogueS = epilogueOps / (rate(*u.peak(choice.arithPrecision), corner) *
                                  peakScale * epilogueEta);
+    e.computeS += e.epilogueS;
   }
 
   // Memory term: weights and activations at their levels.
-  const MemoryLevel *wl =
-      placeData(t, MemoryRole::Weights, c.modelWeightBytes);
+  const MemoryLevel *wl = placeWeights(t, c.modelWeightBytes, c.arenaBytes);
   const MemoryLevel *al =
       placeData(t, MemoryRole::Activations, k.activationBytes);
   if (wl && k.weightBytes > 0)
@@ -614,7 +710,7 @@ llvm::Expected<ModelCost> analyzeModel(ModuleOp module,
   mc.weightBytes = work->weightBytes;
   mc.arenaBytes = work->arenaBytes;
 
-  Context ctx{target, mode, work->weightBytes};
+  Context ctx{target, mode, work->weightBytes, work->arenaBytes};
   std::vector<UnitChoice> choices;
   std::set<std::string> noUnit;
   for (const KernelWork &k : work->kernels) {
@@ -656,6 +752,12 @@ llvm::Expected<ModelCost> analyzeModel(ModuleOp module,
     kc.bytesByLevel = e.bytesByLevel;
     kc.intensity = kc.bytes > 0 ? kc.ops / kc.bytes : 0;
     kc.eta = e.eta;
+    kc.variant = k.variant;
+    kc.epilogueVariant = k.epilogueVariant;
+    kc.curve = curveKey(*c.unit, k);
+    kc.epilogueOps = k.epilogueOps;
+    kc.epilogueTranscendentals = k.epilogueTranscendentals;
+    kc.epilogueS = e.epilogueS;
     kc.computeS = e.computeS;
     kc.memoryS = e.memoryS;
     kc.overheadS = e.overheadS;

@@ -1,6 +1,6 @@
 //===- Report.cpp - The analysis report as JSON and as a text table -------===//
 //
-// The JSON form follows docs/report.md (schema "iron-report" 1.1): every
+// The JSON form follows docs/report.md (schema "iron-report" 1.2): every
 // number's unit is in its key, intervals are {value, low, high} objects.
 //
 //===----------------------------------------------------------------------===//
@@ -105,7 +105,9 @@ json::Value costToJSON(const ModelCost &c) {
         {"bytes_by_level", std::move(byLevel)},
         {"arithmetic_intensity_ops_per_byte", k.intensity},
         {"efficiency", k.eta},
+        {"efficiency_curve", k.curve},
         {"compute_ms", k.computeS * 1e3},
+        {"epilogue_ms", k.epilogueS * 1e3},
         {"memory_ms", k.memoryS * 1e3},
         {"overhead_ms", k.overheadS * 1e3},
         {"bound", stringifyBound(k.bound)},
@@ -427,7 +429,7 @@ json::Value reportToJSON(StringRef modelPath, const CostOptions &options,
     targets.push_back(costToJSON(c));
   return json::Object{
       {"schema", "iron-report"},
-      {"schema_version", "1.1"},
+      {"schema_version", "1.2"},
       {"model", json::Object{{"path", modelPath}}},
       {"options",
        json::Object{

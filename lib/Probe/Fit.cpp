@@ -30,7 +30,7 @@ struct Prepared {
   double lnMeasured;
   double ops;
   double work; // ops + transcendentals x t
-  double memoryS, overheadS;
+  double memoryS, overheadS, fixedComputeS;
   double tiling; // utilization of the tiling being tried
 };
 
@@ -46,10 +46,10 @@ double etaOf(const Params &p, double ops) {
 }
 
 double predictPrepared(const Prepared &s, const Params &p, double peak) {
-  double tc = 0;
+  double tc = s.fixedComputeS;
   if (s.work > 0) {
     double eta = etaOf(p, s.ops) * s.tiling;
-    tc = eta > 0 ? s.work / (peak * eta) : kInf;
+    tc += eta > 0 ? s.work / (peak * eta) : kInf;
   }
   return std::max(tc, s.memoryS) + s.overheadS;
 }
@@ -134,6 +134,7 @@ std::vector<Prepared> prepare(llvm::ArrayRef<FitSample> samples, double t,
     p.work = s.ops + s.transcendentals * t;
     p.memoryS = s.memoryS;
     p.overheadS = s.overheadS;
+    p.fixedComputeS = s.fixedComputeS;
     p.tiling = 1;
     if (tiling && s.shape)
       p.tiling = tiling->utilization(s.shape->batch, s.shape->m, s.shape->n,
@@ -230,13 +231,13 @@ EfficiencyCurve toCurve(const CurveFit &fit) {
 double predictSeconds(const FitSample &s, const EfficiencyCurve &curve,
                       double peakOpsPerS, double transcendentalOps) {
   double work = s.ops + s.transcendentals * transcendentalOps;
-  double tc = 0;
+  double tc = s.fixedComputeS;
   if (work > 0) {
     double eta = curve.evaluate(s.ops);
     if (curve.tiling && s.shape)
       eta *= curve.tiling->utilization(s.shape->batch, s.shape->m, s.shape->n,
                                        s.shape->k);
-    tc = eta > 0 ? work / (peakOpsPerS * eta) : kInf;
+    tc += eta > 0 ? work / (peakOpsPerS * eta) : kInf;
   }
   return std::max(tc, s.memoryS) + s.overheadS;
 }

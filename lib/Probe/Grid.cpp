@@ -408,6 +408,179 @@ GraphSpec resize(int64_t c, int64_t hw) {
   return g;
 }
 
+/// Nodes computing `y` = act(`t`) the way exporters write each activation
+/// the fusion passes take into an epilogue; constants go to `g`.
+void activationNodes(GraphSpec &g, const std::string &act,
+                     const std::string &t) {
+  if (act == "Relu" || act == "Sigmoid" || act == "Tanh") {
+    g.nodes.push_back("y = " + act + " (" + t + ")");
+  } else if (act == "Clip") {
+    g.initializers.push_back("float lo = {0.0}");
+    g.initializers.push_back("float hi = {6.0}");
+    g.nodes.push_back("y = Clip (" + t + ", lo, hi)");
+  } else if (act == "SiLU") {
+    g.nodes.push_back("sg = Sigmoid (" + t + ")");
+    g.nodes.push_back("y = Mul (" + t + ", sg)");
+  } else if (act == "HardSwish") {
+    g.nodes.push_back("y = HardSwish (" + t + ")");
+  } else if (act == "Gelu") {
+    g.initializers.push_back("float rs2 = {0.70710678}");
+    g.initializers.push_back("float one = {1.0}");
+    g.initializers.push_back("float half = {0.5}");
+    g.nodes.push_back("ga = Mul (" + t + ", rs2)");
+    g.nodes.push_back("gb = Erf (ga)");
+    g.nodes.push_back("gc = Add (gb, one)");
+    g.nodes.push_back("gd = Mul (" + t + ", gc)");
+    g.nodes.push_back("y = Mul (gd, half)");
+  } else if (act == "GeluTanh") {
+    g.initializers.push_back("float k3 = {0.044715}");
+    g.initializers.push_back("float s2p = {0.7978845608}");
+    g.initializers.push_back("float one = {1.0}");
+    g.initializers.push_back("float half = {0.5}");
+    g.nodes.push_back("ga = Mul (" + t + ", " + t + ")");
+    g.nodes.push_back("gb = Mul (ga, " + t + ")");
+    g.nodes.push_back("gc = Mul (gb, k3)");
+    g.nodes.push_back("gd = Add (" + t + ", gc)");
+    g.nodes.push_back("ge = Mul (gd, s2p)");
+    g.nodes.push_back("gf = Tanh (ge)");
+    g.nodes.push_back("gg = Add (gf, one)");
+    g.nodes.push_back("gh = Mul (" + t + ", gg)");
+    g.nodes.push_back("y = Mul (gh, half)");
+  } else { // "none": the result as it is
+    g.nodes.push_back("y = Identity (" + t + ")");
+  }
+}
+
+/// Conv + bias (+ a residual input) + activation: one iron.FusedConv.
+GraphSpec fusedConv(int64_t c, int64_t hw, int64_t m, int64_t k, int64_t s,
+                    bool depthwise, const std::string &act, bool residual) {
+  GraphSpec g = conv(c, hw, m, k, s, depthwise ? c : 1, "fused");
+  int64_t out = (hw + 2 * (k / 2) - k) / s + 1;
+  g.fuse = true;
+  g.label = "Fused" + g.label + (residual ? " + residual" : "") + " + " + act;
+  g.nodes.front().replace(0, 1, "cv");
+  std::string t = "cv";
+  if (residual) {
+    g.inputs.push_back("float" + dims({1, m, out, out}) + " r");
+    g.nodes.push_back("rs = Add (cv, r)");
+    t = "rs";
+  }
+  activationNodes(g, act, t);
+  return g;
+}
+
+/// MatMul + bias + activation: one iron.FusedMatMul.
+GraphSpec fusedMatmul(int64_t m, int64_t k, int64_t n, const std::string &act) {
+  GraphSpec g = matmul(m, k, n);
+  g.group = "fused";
+  g.fuse = true;
+  g.label = "Fused" + g.label + " + bias + " + act;
+  g.inputs.push_back("float" + dims({n}) + " B");
+  g.weights.push_back("B");
+  g.nodes = {"mm = MatMul (x, W)", "mb = Add (mm, B)"};
+  activationNodes(g, act, "mb");
+  return g;
+}
+
+/// A chain of same-shape elementwise ops: one iron.Elementwise program.
+GraphSpec elementwiseChain(int64_t n, int ops, bool broadcast) {
+  GraphSpec g;
+  g.group = "fused";
+  g.fuse = true;
+  g.label = "Elementwise chain of " + std::to_string(ops) + " on " +
+            fmt(double(n)) + (broadcast ? " with a broadcast input" : "");
+  int64_t rows = n / 64;
+  g.inputs = {"float" + dims({rows, 64}) + " a",
+              "float" + (broadcast ? dims({64}) : dims({rows, 64})) + " b"};
+  std::string prev = "a";
+  const char *kinds[] = {"Add", "Mul", "Sub", "Max"};
+  for (int i = 0; i < ops; ++i) {
+    std::string next = i + 1 == ops ? "e" : "c" + std::to_string(i);
+    g.nodes.push_back(next + " = " + kinds[i % 4] + " (" + prev + ", b)");
+    prev = next;
+  }
+  g.nodes.push_back("y = Relu (e)");
+  g.outputs = {"float" + anyDims(2) + " y"};
+  return g;
+}
+
+/// x * f(x) + x with f a transcendental function: one iron.Elementwise
+/// program whose time that function sets.
+GraphSpec transcendentalChain(const std::string &fn, int64_t n) {
+  GraphSpec g;
+  g.group = "fused";
+  g.fuse = true;
+  g.label = "Elementwise chain with " + fn + " on " + fmt(double(n));
+  g.inputs = {"float" + dims({n / 64, 64}) + " a",
+              "float" + dims({n / 64, 64}) + " b"};
+  g.nodes = {"c = Mul (a, b)", "d = " + fn + " (c)", "e = Mul (d, a)",
+             "y = Add (e, b)"};
+  g.outputs = {"float" + anyDims(2) + " y"};
+  g.positiveInputs = fn == "Sqrt" || fn == "Log";
+  return g;
+}
+
+/// GELU on its own (no product before it): one iron.Gelu.
+GraphSpec geluAlone(int64_t rows, int64_t cols, bool tanhForm) {
+  GraphSpec g;
+  g.group = "fused";
+  g.fuse = true;
+  g.label = std::string(tanhForm ? "GeluTanh " : "Gelu ") +
+            std::to_string(rows) + "x" + std::to_string(cols);
+  g.inputs = {"float" + dims({rows, cols}) + " x"};
+  activationNodes(g, tanhForm ? "GeluTanh" : "Gelu", "x");
+  g.outputs = {"float" + anyDims(2) + " y"};
+  return g;
+}
+
+/// Scaled dot-product attention as exporters write it: one iron.Attention.
+GraphSpec attention(int64_t heads, int64_t seq, int64_t d) {
+  GraphSpec g;
+  g.group = "fused";
+  g.fuse = true;
+  g.label = "Attention " + std::to_string(heads) + " heads x " +
+            std::to_string(seq) + " x " + std::to_string(d);
+  g.inputs = {"float" + dims({1, heads, seq, d}) + " q",
+              "float" + dims({1, heads, d, seq}) + " kt",
+              "float" + dims({1, heads, seq, d}) + " v",
+              "float" + dims({1, 1, 1, seq}) + " mask"};
+  g.initializers = {"float scale = {" + fmt(std::sqrt(double(d))) + "}"};
+  g.nodes = {"s0 = MatMul (q, kt)", "s1 = Div (s0, scale)",
+             "s2 = Add (s1, mask)", "p = Softmax <axis = -1> (s2)",
+             "y = MatMul (p, v)"};
+  g.outputs = {"float" + anyDims(4) + " y"};
+  return g;
+}
+
+GraphSpec split(int64_t c, int64_t hw, int parts) {
+  GraphSpec g;
+  g.group = "data_movement";
+  g.label = "Split " + std::to_string(c) + "@" + std::to_string(hw) +
+            " into " + std::to_string(parts);
+  g.inputs = {"float" + dims({1, c, hw, hw}) + " x"};
+  std::string outs;
+  for (int i = 0; i < parts; ++i) {
+    outs += (i ? ", " : "") + std::string("y") + std::to_string(i);
+    g.outputs.push_back("float" + anyDims(4) + " y" + std::to_string(i));
+  }
+  g.initializers = {"int64[" + std::to_string(parts) + "] sizes = {"};
+  for (int i = 0; i < parts; ++i)
+    g.initializers[0] += (i ? ", " : "") + std::to_string(c / parts);
+  g.initializers[0] += "}";
+  g.nodes = {outs + " = Split <axis = 1> (x, sizes)"};
+  return g;
+}
+
+GraphSpec cast(int64_t n) {
+  GraphSpec g;
+  g.group = "elementwise";
+  g.label = "Cast to int64 " + fmt(double(n));
+  g.inputs = {"float" + dims({n}) + " x"};
+  g.nodes = {"y = Cast <to = 7> (x)"};
+  g.outputs = {"int64" + anyDims(1) + " y"};
+  return g;
+}
+
 double macsKey(const GraphSpec &g) { return g.macs; }
 
 } // namespace
@@ -507,6 +680,10 @@ std::vector<GraphSpec> buildGrid(bool quick) {
       all.push_back(gemm(1, 2048, 1000));
       all.push_back(gemm(1, 1280, 1000));
       all.push_back(gemm(128, 768, 768));
+      // Vocabulary-sized projections: weights far beyond the caches.
+      all.push_back(gemm(128, 256, 16384));
+      all.push_back(gemm(32, 512, 32768));
+      all.push_back(gemm(1, 768, 32768));
       all.push_back(batchedMatmul(12, 128, 64, 128));
       all.push_back(batchedMatmul(12, 128, 128, 64));
       all.push_back(batchedMatmul(12, 384, 64, 384));
@@ -576,6 +753,13 @@ std::vector<GraphSpec> buildGrid(bool quick) {
       all.push_back(scalarMul(12, 128));
     }
   }
+  if (!quick) {
+    all.push_back(channelMul(96, 112));
+    all.push_back(channelMul(576, 7));
+    all.push_back(channelMul(144, 56));
+    all.push_back(cast(1000));
+    all.push_back(cast(100000));
+  }
   // Pooling.
   all.push_back(pool("MaxPool", 64, 112, 3, 2, 1));
   all.push_back(globalPool(2048, 7));
@@ -588,6 +772,10 @@ std::vector<GraphSpec> buildGrid(bool quick) {
     all.push_back(globalPool(1280, 7));
     all.push_back(pool("MaxPool", 128, 56, 3, 2, 1));
     all.push_back(pool("AveragePool", 64, 28, 3, 1, 1));
+    all.push_back(pool("MaxPool", 24, 112, 3, 2, 1));
+    all.push_back(globalPool(96, 56));
+    all.push_back(globalPool(240, 28));
+    all.push_back(globalPool(576, 7));
   }
   // Reductions and softmax.
   all.push_back(reduceLast("ReduceMean", 128, 768));
@@ -630,6 +818,63 @@ std::vector<GraphSpec> buildGrid(bool quick) {
     all.push_back(pad(256, 14));
     all.push_back(resize(256, 14));
     all.push_back(resize(64, 56));
+    all.push_back(split(116, 28, 2));
+    all.push_back(split(48, 56, 2));
+    all.push_back(split(2304, 1, 3));
+  }
+  // Iron's fused kernels (compiled through the fusion pipeline): FusedConv
+  // and FusedMatMul with each epilogue exporters produce, elementwise
+  // programs, GELU and attention.
+  {
+    struct C {
+      int64_t c, hw, m, k, s;
+      bool dw;
+    };
+    const C convs[] = {{64, 56, 64, 3, 1, false},  {128, 28, 128, 1, 1, false},
+                       {32, 112, 32, 3, 1, true},  {144, 56, 144, 3, 2, true},
+                       {256, 14, 64, 1, 1, false}, {3, 224, 32, 3, 2, false}};
+    const char *acts[] = {"Relu", "Clip", "SiLU", "Sigmoid", "HardSwish",
+                          "Tanh"};
+    int n = 0;
+    for (const char *act : acts)
+      for (const C &c : convs) {
+        // Each activation on two or three shapes, spread over the list.
+        if ((n++ % 2) && !quick)
+          continue;
+        if (quick && n % 5)
+          continue;
+        all.push_back(fusedConv(c.c, c.hw, c.m, c.k, c.s, c.dw, act, false));
+      }
+    if (!quick) {
+      all.push_back(fusedConv(64, 56, 64, 3, 1, false, "Relu", true));
+      all.push_back(fusedConv(256, 14, 256, 1, 1, false, "Relu", true));
+      all.push_back(fusedConv(128, 28, 128, 1, 1, false, "none", true));
+      all.push_back(fusedConv(40, 28, 40, 1, 1, false, "none", true));
+      for (const char *act : {"Gelu", "GeluTanh", "Relu"}) {
+        all.push_back(fusedMatmul(128, 768, 3072, act));
+        all.push_back(fusedMatmul(64, 256, 1024, act));
+        all.push_back(fusedMatmul(1, 1024, 256, act));
+      }
+      for (int64_t n : {4096, 65536, 1048576})
+        for (int ops : {2, 4}) {
+          all.push_back(elementwiseChain(n, ops, false));
+          all.push_back(elementwiseChain(n, ops, true));
+        }
+      for (const char *fn : {"Tanh", "Erf", "Exp", "Sigmoid", "Sqrt"})
+        for (int64_t n : {16384, 524288})
+          all.push_back(transcendentalChain(fn, n));
+      all.push_back(geluAlone(128, 3072, false));
+      all.push_back(geluAlone(128, 3072, true));
+      all.push_back(geluAlone(16, 512, false));
+      all.push_back(geluAlone(16, 512, true));
+      all.push_back(attention(12, 128, 64));
+      all.push_back(attention(12, 64, 64));
+      all.push_back(attention(4, 256, 32));
+    } else {
+      all.push_back(fusedMatmul(64, 256, 1024, "Gelu"));
+      all.push_back(elementwiseChain(65536, 2, true));
+      all.push_back(attention(4, 64, 32));
+    }
   }
   return all;
 }

@@ -150,6 +150,8 @@ struct ProbeData {
   std::optional<CurveFit> defaultCurve;
   std::string defaultDerivation;
   std::vector<ClassResult> classes;
+  /// Per-kernel curves (`efficiency.kernels`), keyed by variant in `cls`.
+  std::vector<ClassResult> kernels;
   std::vector<std::string> notes;
   size_t kernelCount = 0;
 };
@@ -294,6 +296,22 @@ std::string renderYaml(const ProbeData &d) {
                                    c.cls + " kernels"));
       }
     }
+    if (!d.kernels.empty()) {
+      y += "      kernels:\n";
+      for (const ClassResult &c : d.kernels) {
+        bool epilogue = StringRef(c.cls).starts_with("epilogue.");
+        y += "        " + c.cls + ":\n";
+        writeCurve(
+            y, "          ", c.fit,
+            curveDerivation(
+                c.fit, c.kernels, c.validatedError,
+                epilogue ? "fused contractions with the " +
+                               c.cls.substr(9) +
+                               " epilogue (the curve covers the epilogue's "
+                               "work; the contraction keeps its class curve)"
+                         : c.cls + " kernels"));
+      }
+    }
   }
 
   y += "memory:\n";
@@ -326,7 +344,10 @@ std::string renderYaml(const ProbeData &d) {
 //===----------------------------------------------------------------------===//
 
 struct KernelTerms {
-  std::string kind, cls;
+  std::string kind, cls, variant, curve, epilogueVariant;
+  /// A fused epilogue's work (transcendentals at the target's cost) and
+  /// compute time; the kernel's whole compute time.
+  double epilogueWork = 0, epilogueS = 0, computeS = 0;
   double ops = 0, transcendentals = 0, memoryS = 0, overheadS = 0, latencyS = 0;
   std::optional<ContractionShape> shape;
 };
@@ -592,6 +613,16 @@ costTerms(ModuleOp module, const TargetDescription &target) {
     t.memoryS = k.memoryS;
     t.overheadS = k.overheadS;
     t.latencyS = k.latencyS.value;
+    t.variant = k.variant;
+    t.curve = k.curve;
+    t.epilogueVariant = k.epilogueVariant;
+    t.computeS = k.computeS;
+    t.epilogueS = k.epilogueS;
+    double tOps = 1;
+    for (const ComputeUnit &u : target.compute)
+      if (u.name == k.unit && u.transcendentalOps)
+        tOps = u.transcendentalOps->value;
+    t.epilogueWork = k.epilogueOps + k.epilogueTranscendentals * tOps;
     if (i < ops.size())
       t.shape = workOf(ops[i]).contraction;
     out.push_back(t);
@@ -951,7 +982,17 @@ llvm::Error Prober::fit() {
   auto refTarget = parse(renderYaml(ref));
   if (!refTarget)
     return refTarget.takeError();
-  std::map<std::string, std::vector<FitSample>> byClass;
+  // Reference and optimized kernels of the plain graphs fit their class
+  // curves (and, outside contractions, a curve per variant); Iron's fused
+  // kernels fit curves of their own: one per variant (Elementwise, Gelu,
+  // Attention), and for FusedConv/FusedMatMul one per epilogue, on top of
+  // the contraction's class curve.
+  std::map<std::string, std::vector<FitSample>> byClass, byVariant;
+  struct EpilogueSample {
+    const Record *record;
+    size_t kernel;
+  };
+  std::vector<EpilogueSample> epilogues;
   for (Record &r : records) {
     if (r.spec.group == "peak.int8")
       continue;
@@ -968,7 +1009,8 @@ llvm::Error Prober::fit() {
       continue;
     }
     r.terms = *terms;
-    for (auto [k, t] : llvm::zip(r.result.kernels, r.terms)) {
+    for (auto [i, kt] : llvm::enumerate(llvm::zip(r.result.kernels, r.terms))) {
+      auto &[k, t] = kt;
       FitSample s;
       s.measuredS = k.median;
       s.ops = t.ops;
@@ -977,12 +1019,22 @@ llvm::Error Prober::fit() {
       s.overheadS = t.overheadS;
       s.shape = t.shape;
       s.label = r.spec.label;
+      ++data.kernelCount;
+      bool contraction = StringRef(t.cls).starts_with("contraction");
+      bool engine = t.kind == "FusedConv" || t.kind == "FusedMatMul";
+      if (r.spec.group == "fused" && !engine) {
+        byVariant[t.variant].push_back(s);
+        continue;
+      }
+      if (engine && !t.epilogueVariant.empty()) {
+        epilogues.push_back({&r, i});
+        continue;
+      }
       byClass[t.cls].push_back(s);
+      if (!contraction)
+        byVariant[t.variant].push_back(s);
     }
   }
-  data.kernelCount = 0;
-  for (auto &kv : byClass)
-    data.kernelCount += kv.second.size();
 
   FitOptions base;
   base.peakOpsPerS = data.peakFp32.value;
@@ -1079,6 +1131,74 @@ llvm::Error Prober::fit() {
                       "reference (non-contraction) kernels pooled") +
       "; applies to classes the grid does not time (contraction.recurrent, "
       "other)";
+
+  // One curve per kernel variant the grid times at least twice: kernels of
+  // one class that the runtime implements differently (MaxPool and
+  // GlobalAveragePool, a broadcasting and a flat Mul, Tanh and Exp) differ
+  // by more than any class curve can absorb.
+  auto logFit = [&](const std::string &key, const CurveFit &f, size_t n) {
+    log("fit " + key + ": " +
+        (f.kind == EfficiencyCurve::Kind::Fixed
+             ? "eta " + num(f.eta)
+             : "eta_max " + num(f.eta) + ", half_ops " + num(f.halfOps)) +
+        ", median |error| " + num(100 * f.medianAbsError) + "% over " +
+        std::to_string(n) + " kernels");
+  };
+  for (auto &[variant, samples] : byVariant) {
+    if (samples.size() < 2 || llvm::all_of(samples, [](const FitSample &s) {
+          return s.ops <= 0 && s.transcendentals <= 0;
+        }))
+      continue;
+    ClassResult c;
+    c.cls = variant;
+    FitOptions o = base;
+    // A curve of ops cannot saturate for kernels that count only
+    // transcendental calls (Tanh, Exp): their ops are 0.
+    o.allowSaturating = llvm::all_of(
+        samples, [](const FitSample &s) { return s.ops > 0; });
+    c.fit = fitCurve(samples, o);
+    c.kernels = samples.size();
+    logFit(variant, c.fit, samples.size());
+    data.kernels.push_back(c);
+  }
+
+  // Epilogues: the contraction's time from its class curve (now fitted) is
+  // held fixed; the curve of the epilogue's work explains the rest.
+  if (!epilogues.empty()) {
+    auto fitted = parse(renderYaml(data));
+    if (!fitted)
+      return fitted.takeError();
+    std::map<std::string, std::vector<FitSample>> byEpilogue;
+    for (const EpilogueSample &e : epilogues) {
+      auto terms = costTerms(*e.record->result.module, *fitted);
+      if (!terms) {
+        llvm::consumeError(terms.takeError());
+        continue;
+      }
+      if (e.kernel >= terms->size())
+        continue;
+      const KernelTerms &t = (*terms)[e.kernel];
+      FitSample s;
+      s.measuredS = e.record->result.kernels[e.kernel].median;
+      s.ops = t.epilogueWork;
+      s.memoryS = t.memoryS;
+      s.overheadS = t.overheadS;
+      s.fixedComputeS = std::max(0.0, t.computeS - t.epilogueS);
+      s.label = e.record->spec.label;
+      byEpilogue[t.epilogueVariant].push_back(s);
+    }
+    for (auto &[variant, samples] : byEpilogue) {
+      ClassResult c;
+      c.cls = variant;
+      FitOptions o = base;
+      // Few samples, each mostly contraction: one parameter.
+      o.allowSaturating = false;
+      c.fit = fitCurve(samples, o);
+      c.kernels = samples.size();
+      logFit(variant, c.fit, samples.size());
+      data.kernels.push_back(c);
+    }
+  }
   return llvm::Error::success();
 }
 
@@ -1097,8 +1217,12 @@ llvm::Error Prober::validate(const TargetDescription &target) {
       continue;
     }
     for (auto [k, t] : llvm::zip(r.result.kernels, *terms)) {
-      checks[t.cls].push_back({t.latencyS / k.median, r.spec.label});
-      log("  " + t.cls + ": " + r.spec.label + ": measured " +
+      std::string key = !t.epilogueVariant.empty() &&
+                                (t.kind == "FusedConv" || t.kind == "FusedMatMul")
+                            ? "kernels." + t.epilogueVariant
+                            : t.curve;
+      checks[key].push_back({t.latencyS / k.median, r.spec.label});
+      log("  " + key + ": " + r.spec.label + ": measured " +
           seconds(k.median) + ", predicted " + seconds(t.latencyS) + " (" +
           (t.latencyS >= k.median ? "+" : "") +
           num(100 * (t.latencyS / k.median - 1)) + "%)");
@@ -1114,7 +1238,10 @@ llvm::Error Prober::validate(const TargetDescription &target) {
     log("check " + cls + ": median |predicted / measured - 1| = " +
         num(100 * m) + "% over " + std::to_string(c.size()) + " kernels");
     for (ClassResult &r : data.classes)
-      if (r.cls == cls)
+      if ("classes." + r.cls == cls)
+        r.validatedError = m;
+    for (ClassResult &r : data.kernels)
+      if ("kernels." + r.cls == cls)
         r.validatedError = m;
     auto [lo, hi] = std::minmax_element(
         c.begin(), c.end(),
@@ -1128,13 +1255,11 @@ llvm::Error Prober::validate(const TargetDescription &target) {
   }
   if (!spreads.empty())
     data.notes.push_back(
-        "One efficiency curve per kernel class cannot tell apart kernels of "
-        "a class that the runtime implements very differently (for example "
-        "broadcasting "
-        "vs same-shape elementwise ops, each transcendental function, "
-        "MaxPool vs GlobalAveragePool, Resize vs plain copies). With this "
-        "file the cost model predicts the probe's own kernels to a median "
-        "|predicted / measured - 1| of: " +
+        "Kernels get the curve of their variant (efficiency.kernels: an op "
+        "kind, a broadcasting binary op, a fused epilogue) where the grid "
+        "timed it at least twice, else their class's. With this file the "
+        "cost model predicts the probe's own kernels, by the curve that "
+        "applies, to a median |predicted / measured - 1| of: " +
         spreads + ".");
   return llvm::Error::success();
 }

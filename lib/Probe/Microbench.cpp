@@ -5,6 +5,7 @@
 #include "iron/Dialect/IronDialect.h"
 #include "iron/Emit/Artifact.h"
 #include "iron/Import/OnnxImporter.h"
+#include "iron/Passes/Fusion.h"
 #include "iron/runtime/Interpreter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -12,6 +13,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -240,6 +242,13 @@ llvm::Expected<OwningOpRef<ModuleOp>> importBench(MLIRContext &context,
   if (failed(makeWeightsConstant(*module, spec, error)))
     return llvm::createStringError("microbenchmark '" + spec.label +
                                    "': " + error);
+  if (spec.fuse) {
+    PassManager pm(&context);
+    buildFusionPipeline(pm);
+    if (failed(pm.run(*module)))
+      return llvm::createStringError("microbenchmark '" + spec.label +
+                                     "' does not fuse: " + diagnostics);
+  }
   return std::move(module);
 }
 

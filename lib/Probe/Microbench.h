@@ -43,6 +43,9 @@ struct GraphSpec {
   /// Fill float inputs with positive values (Sqrt, Pow: the domain real
   /// models use them on).
   bool positiveInputs = false;
+  /// Compile through the fusion pipeline (every legal fusion, as `ironc
+  /// compile` without a target), to time Iron's fused kernels.
+  bool fuse = false;
 
   std::string onnxText() const;
 };

@@ -155,6 +155,30 @@ const EfficiencyCurve &EfficiencyModel::forClass(StringRef kernelClass) const {
   return *this;
 }
 
+const EfficiencyCurve *EfficiencyModel::forVariant(StringRef variant) const {
+  if (variant.empty())
+    return nullptr;
+  if (auto it = kernels.find(variant.str()); it != kernels.end())
+    return &it->second;
+  // "Mul.broadcast" -> "Mul", "epilogue.SiLU" -> "epilogue".
+  StringRef base = variant;
+  while (true) {
+    size_t dot = base.rfind('.');
+    if (dot == StringRef::npos)
+      return nullptr;
+    base = base.take_front(dot);
+    if (auto it = kernels.find(base.str()); it != kernels.end())
+      return &it->second;
+  }
+}
+
+const EfficiencyCurve &EfficiencyModel::forKernel(StringRef variant,
+                                                  StringRef kernelClass) const {
+  if (const EfficiencyCurve *c = forVariant(variant))
+    return *c;
+  return forClass(kernelClass);
+}
+
 bool OpSupport::supports(StringRef opType) const {
   return all || llvm::is_contained(native, opType);
 }
@@ -223,6 +247,8 @@ std::vector<const Quantity *> TargetDescription::allQuantities() const {
     if (u.efficiency) {
       addCurve(*u.efficiency);
       for (const auto &kv : u.efficiency->classes)
+        addCurve(kv.second);
+      for (const auto &kv : u.efficiency->kernels)
         addCurve(kv.second);
     }
     if (u.ops.fallback) {
@@ -734,6 +760,8 @@ private:
   void parseCurve(const YNode &n, const std::string &field,
                   const std::string &inherited, EfficiencyCurve &e,
                   bool isClass);
+  void parseKernelCurves(const YNode &n, const std::string &field,
+                         EfficiencyModel &e);
   void parseEfficiency(const YNode &n, const std::string &field,
                        const std::string &inherited, EfficiencyModel &e);
   void parseOps(const YNode &n, const std::string &field,
@@ -780,16 +808,20 @@ void TargetParser::parseCurve(const YNode &n, const std::string &field,
   if (!expectMap(n, field))
     return;
   if (isClass) {
-    if (const YNode *c = n.get("classes")) {
-      fail(*c, join(field, "classes"),
-           "a class curve cannot have 'classes' of its own");
-      return;
-    }
+    for (const char *nested : {"classes", "kernels"})
+      if (const YNode *c = n.get(nested)) {
+        fail(*c, join(field, nested),
+             std::string("a class or kernel curve cannot have '") + nested +
+                 "' of its own");
+        return;
+      }
   }
   SmallVector<StringRef> keys = {"model",  "params", "range",
                                  "tiling", "source", "note"};
-  if (!isClass)
+  if (!isClass) {
     keys.push_back("classes");
+    keys.push_back("kernels");
+  }
   if (!checkKeys(n, field, keys))
     return;
   std::string source;
@@ -867,6 +899,9 @@ void TargetParser::parseEfficiency(const YNode &n, const std::string &field,
   parseCurve(n, field, inherited, e, /*isClass=*/false);
   if (failed)
     return;
+  parseKernelCurves(n, field, e);
+  if (failed)
+    return;
   const YNode *classes = n.get("classes");
   if (!classes)
     return;
@@ -895,6 +930,49 @@ void TargetParser::parseEfficiency(const YNode &n, const std::string &field,
     if (failed)
       return;
     e.classes[name] = std::move(curve);
+  }
+}
+
+/// A key of `efficiency.kernels`: dot-separated names, each a letter then
+/// letters, digits or '_' ("MaxPool", "Mul.broadcast", "Elementwise.Tanh",
+/// "epilogue.SiLU"; targets/README.md lists the ones the cost model uses).
+static bool isKernelVariant(StringRef key) {
+  SmallVector<StringRef> parts;
+  key.split(parts, '.');
+  return llvm::all_of(parts, [](StringRef k) {
+    return !k.empty() && llvm::isAlpha(k.front()) &&
+           llvm::all_of(k, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+  });
+}
+
+void TargetParser::parseKernelCurves(const YNode &n, const std::string &field,
+                                     EfficiencyModel &e) {
+  const YNode *kernels = n.get("kernels");
+  if (!kernels)
+    return;
+  std::string kf = join(field, "kernels");
+  if (!expectMap(*kernels, kf))
+    return;
+  for (size_t i = 0; i < kernels->map.size(); ++i) {
+    const auto &[name, node] = kernels->map[i];
+    std::string f = join(kf, name);
+    if (!isKernelVariant(name)) {
+      fail(kernels->keyLines[i], kernels->keyCols[i], f,
+           "bad kernel variant '" + name +
+               "' (expected dot-separated names such as MaxPool, "
+               "Mul.broadcast or epilogue.SiLU)");
+      return;
+    }
+    if (node.kind == YNode::Map && !node.get("model")) {
+      fail(kernels->keyLines[i], kernels->keyCols[i], join(f, "model"),
+           "missing required field 'model'");
+      return;
+    }
+    EfficiencyCurve curve;
+    parseCurve(node, f, e.source, curve, /*isClass=*/true);
+    if (failed)
+      return;
+    e.kernels[name] = std::move(curve);
   }
 }
 

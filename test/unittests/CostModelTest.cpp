@@ -411,7 +411,7 @@ TEST_F(CostModelTest, ReportJSONHasUnitsInKeys) {
   const llvm::json::Object *root = v.getAsObject();
   ASSERT_TRUE(root);
   EXPECT_EQ(root->getString("schema"), "iron-report");
-  EXPECT_EQ(root->getString("schema_version"), "1.1");
+  EXPECT_EQ(root->getString("schema_version"), "1.2");
   const llvm::json::Array *targets = root->getArray("targets");
   ASSERT_TRUE(targets && targets->size() == 1);
   const llvm::json::Object *t = (*targets)[0].getAsObject();

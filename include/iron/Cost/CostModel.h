@@ -68,6 +68,15 @@ struct KernelCost {
   /// ops / bytes (0 when nothing moves).
   double intensity = 0;
   double eta = 0;
+  /// The kernel's key for per-kernel curves ("MaxPool", "Mul.broadcast"),
+  /// and the entry of the unit's efficiency model that gave `eta`
+  /// ("kernels.MaxPool", "classes.pooling", "default"; empty: no model).
+  std::string variant, curve;
+  /// The key of a fused epilogue's curve ("epilogue.SiLU"; empty: none).
+  std::string epilogueVariant;
+  /// A fused epilogue's own work (part of `ops`/`transcendentals`) and the
+  /// part of computeS it takes.
+  double epilogueOps = 0, epilogueTranscendentals = 0, epilogueS = 0;
   /// Terms in seconds (nominal).
   double computeS = 0, memoryS = 0, overheadS = 0;
   Bound bound = Bound::Compute;

@@ -107,6 +107,9 @@ struct FitSample {
   double transcendentals = 0;
   /// The memory term T_m and the overhead term T_o.
   double memoryS = 0, overheadS = 0;
+  /// Compute time the curve does not scale, added to its own (the
+  /// contraction of a fused kernel when the curve is its epilogue's).
+  double fixedComputeS = 0;
   /// For contractions: the matrix products the tiling pads.
   std::optional<ContractionShape> shape;
   std::string label;

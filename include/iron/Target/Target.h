@@ -96,10 +96,22 @@ struct EfficiencyModel : EfficiencyCurve {
   /// Keyed by kernel class name ("contraction.depthwise", "elementwise",
   /// see WorkCount.h). A curve here does not inherit the default's tiling.
   std::map<std::string, EfficiencyCurve> classes;
+  /// Keyed by kernel variant (targets/README.md, `efficiency.kernels`): an
+  /// op kind ("MaxPool", "Elementwise"), a binary op with a broadcast input
+  /// ("Mul.broadcast"), or the epilogue of a fused contraction
+  /// ("epilogue.SiLU"). Takes precedence over the class curve.
+  std::map<std::string, EfficiencyCurve> kernels;
 
   /// The curve for a kernel class: the exact name, then its dotted prefixes
   /// ("contraction.conv" -> "contraction"), then the default curve.
   const EfficiencyCurve &forClass(llvm::StringRef kernelClass) const;
+  /// The curve of a kernel variant: the exact key, then the key without a
+  /// ".broadcast" suffix or, for "epilogue.X", "epilogue"; nullptr when
+  /// `kernels` has none of them.
+  const EfficiencyCurve *forVariant(llvm::StringRef variant) const;
+  /// forVariant, else forClass.
+  const EfficiencyCurve &forKernel(llvm::StringRef variant,
+                                   llvm::StringRef kernelClass) const;
 };
 
 /// Where ops a unit cannot run go, and what the round trip costs.
