@@ -62,6 +62,10 @@ struct KernelWork {
   /// Keys of the target's per-kernel curves (`efficiency.kernels`): the
   /// kernel's ("Mul.broadcast") and its fused epilogue's ("epilogue.SiLU").
   std::string variant, epilogueVariant;
+  /// The class name curves are looked up by: the kernel class, refined to
+  /// "contraction.depthwise.strided" for strided depthwise convolutions
+  /// (a target without that entry falls back to contraction.depthwise).
+  std::string curveClass;
 
   /// Whether a unit's op list covers the kernel.
   bool supportedBy(const OpSupport &ops) const {
@@ -200,6 +204,10 @@ kernelWork(Operation &op, const CostOptions &options, int64_t batch) {
   }
   k.onnxKinds = w.onnxKinds;
   k.variant = k.kind;
+  k.curveClass = stringifyKernelClass(k.kernelClass).str();
+  if (k.kernelClass == KernelClass::Depthwise && k.contraction &&
+      k.contraction->stride > 1)
+    k.curveClass += ".strided";
   // An elementwise program costs what its slowest function costs; its
   // curve is keyed by that function ("Elementwise.Tanh").
   if (k.kind == "Elementwise")
@@ -214,6 +222,22 @@ kernelWork(Operation &op, const CostOptions &options, int64_t batch) {
           k.variant = std::string("Elementwise.") + fn;
           break;
         }
+    }
+  // A transpose that keeps the last axis copies whole rows; one that moves
+  // it gathers single elements.
+  if (k.kind == "Transpose" && op.getNumOperands() == 1)
+    if (auto in = dyn_cast<ShapedType>(op.getOperand(0).getType());
+        in && in.hasRank() && in.getRank() > 0) {
+      int64_t last = in.getRank() - 1;
+      int64_t kept = last;
+      if (auto perm = op.getAttrOfType<ArrayAttr>("perm")) {
+        if (auto p = dyn_cast<IntegerAttr>(perm[perm.size() - 1]))
+          kept = p.getInt();
+      } else {
+        kept = 0; // no perm: the dims reversed
+      }
+      if (kept == last && in.getShape()[last] > 1)
+        k.variant = "Transpose.rows";
     }
   // GELU's two forms call different functions (erf, tanh).
   if (auto approx = op.getAttrOfType<StringAttr>("approximate");
@@ -386,7 +410,7 @@ std::string curveKey(const ComputeUnit &u, const KernelWork &k) {
     for (const auto &kv : m.kernels)
       if (&kv.second == c)
         return "kernels." + kv.first;
-  StringRef name = stringifyKernelClass(k.kernelClass);
+  StringRef name = k.curveClass;
   while (!name.empty()) {
     if (m.classes.count(name.str()))
       return "classes." + name.str();
@@ -410,12 +434,17 @@ double classEta(const ComputeUnit &u, KernelClass c, double ops,
 double curveEta(const ComputeUnit &u, const KernelWork &k, int etaCorner) {
   if (!u.efficiency)
     return 1.0;
-  const EfficiencyCurve &curve = u.efficiency->forKernel(
-      k.variant, stringifyKernelClass(k.kernelClass));
-  double eta = curve.evaluate(k.arithmeticOps(), etaCorner);
+  const EfficiencyCurve &curve =
+      u.efficiency->forKernel(k.variant, k.curveClass);
+  double weightElements =
+      k.contraction ? double(k.contraction->batch) * double(k.contraction->k) *
+                          double(k.contraction->n)
+                    : 0.0;
+  double eta = curve.evaluate(k.arithmeticOps(), etaCorner, weightElements);
   if (curve.tiling && k.contraction)
     eta *= curve.tiling->utilization(k.contraction->batch, k.contraction->m,
-                                     k.contraction->n, k.contraction->k);
+                                     k.contraction->n, k.contraction->k,
+                                     k.contraction->width);
   return eta;
 }
 
@@ -754,6 +783,7 @@ llvm::Expected<ModelCost> analyzeModel(ModuleOp module,
     kc.eta = e.eta;
     kc.variant = k.variant;
     kc.epilogueVariant = k.epilogueVariant;
+    kc.curveClass = k.curveClass;
     kc.curve = curveKey(*c.unit, k);
     kc.epilogueOps = k.epilogueOps;
     kc.epilogueTranscendentals = k.epilogueTranscendentals;

@@ -236,13 +236,18 @@ void countConv(Operation *op, Value x, Value w, WorkCount &wc) {
         product(ys.drop_front(std::min<size_t>(2, ys.size())));
   c.n = ws.empty() ? 0 : ws[0] / std::max<int64_t>(group, 1);
   c.k = perOutput;
+  auto strides = intsAttr(op, "strides");
+  if (ys.size() >= 3)
+    c.width = ys.back();
+  if (strides)
+    for (int64_t s : *strides)
+      c.stride = std::max(c.stride, s);
   wc.contraction = c;
 
   int64_t channels = xs.size() > 1 ? xs[1] : 1;
   ArrayRef<int64_t> window = ws.drop_front(std::min<size_t>(2, ws.size()));
   auto isOne = [](int64_t v) { return v == 1; };
   auto isZero = [](int64_t v) { return v == 0; };
-  auto strides = intsAttr(op, "strides");
   auto pads = intsAttr(op, "pads");
   if (group > 1 && group == channels && ws.size() > 1 && ws[1] == 1)
     wc.kernelClass = KernelClass::Depthwise;

@@ -31,24 +31,27 @@ struct Prepared {
   double ops;
   double work; // ops + transcendentals x t
   double memoryS, overheadS, fixedComputeS;
+  double weightElements; // batch x K x N of a contraction, else 0
   double tiling; // utilization of the tiling being tried
 };
 
 struct Params {
   bool saturating = false;
-  double eta = 1, halfOps = 0;
+  double eta = 1, halfOps = 0, weightOps = 0;
 };
 
-double etaOf(const Params &p, double ops) {
+double etaOf(const Params &p, double ops, double weightElements) {
   if (!p.saturating)
     return p.eta;
-  return ops <= 0 ? 0 : p.eta * ops / (ops + p.halfOps);
+  return ops <= 0 ? 0
+                  : p.eta * ops /
+                        (ops + p.halfOps + p.weightOps * weightElements);
 }
 
 double predictPrepared(const Prepared &s, const Params &p, double peak) {
   double tc = s.fixedComputeS;
   if (s.work > 0) {
-    double eta = etaOf(p, s.ops) * s.tiling;
+    double eta = etaOf(p, s.ops, s.weightElements) * s.tiling;
     tc += eta > 0 ? s.work / (peak * eta) : kInf;
   }
   return std::max(tc, s.memoryS) + s.overheadS;
@@ -114,7 +117,8 @@ std::optional<TilingModel> tilingFor(const TileChoice &tile) {
   t.m = dim(tile.m);
   t.n = dim(tile.n);
   t.k = dim(tile.k);
-  if (!t.m && !t.n && !t.k)
+  t.w = dim(tile.w);
+  if (!t.m && !t.n && !t.k && !t.w)
     return std::nullopt;
   return t;
 }
@@ -135,10 +139,14 @@ std::vector<Prepared> prepare(llvm::ArrayRef<FitSample> samples, double t,
     p.memoryS = s.memoryS;
     p.overheadS = s.overheadS;
     p.fixedComputeS = s.fixedComputeS;
+    p.weightElements =
+        s.shape ? double(s.shape->batch) * double(s.shape->k) *
+                      double(s.shape->n)
+                : 0.0;
     p.tiling = 1;
     if (tiling && s.shape)
       p.tiling = tiling->utilization(s.shape->batch, s.shape->m, s.shape->n,
-                                     s.shape->k);
+                                     s.shape->k, s.shape->width);
     out.push_back(p);
   }
   return out;
@@ -146,7 +154,7 @@ std::vector<Prepared> prepare(llvm::ArrayRef<FitSample> samples, double t,
 
 /// The best curve for prepared samples; returns the sum of squared errors.
 double fitPrepared(const std::vector<Prepared> &samples, double peak,
-                   bool allowSaturating, Params &out) {
+                   bool allowSaturating, Params &out, double weightOps = 0) {
   Params fixed;
   double fixedErr = kInf;
   fixed.eta = minimizeLog(
@@ -165,6 +173,7 @@ double fitPrepared(const std::vector<Prepared> &samples, double peak,
         [&](double eta) {
           Params p;
           p.saturating = true, p.eta = eta, p.halfOps = half;
+          p.weightOps = weightOps;
           return sumSquaredLogError(samples, p, peak);
         },
         1e-7, 1.0, 35, err);
@@ -179,7 +188,8 @@ double fitPrepared(const std::vector<Prepared> &samples, double peak,
       1e1, 1e13, 48, &satErr);
   double err;
   Params sat;
-  sat.saturating = true, sat.halfOps = half, sat.eta = bestEtaMax(half, &err);
+  sat.saturating = true, sat.halfOps = half, sat.weightOps = weightOps;
+  sat.eta = bestEtaMax(half, &err);
   // The saturating curve has one parameter more: keep it only when it
   // explains clearly more (rms log error at least 10% lower).
   if (err < 0.81 * fixedErr) {
@@ -222,6 +232,9 @@ EfficiencyCurve toCurve(const CurveFit &fit) {
   } else {
     c.params["eta_max"] = q(fit.eta, fit.etaLow, fit.etaHigh);
     c.params["half_ops"] = q(fit.halfOps, fit.halfOpsLow, fit.halfOpsHigh);
+    if (fit.weightOps > 0)
+      c.params["weight_ops"] =
+          q(fit.weightOps, fit.weightOpsLow, fit.weightOpsHigh);
   }
   if (fit.tiling)
     c.tiling = tilingFor(*fit.tiling);
@@ -233,10 +246,14 @@ double predictSeconds(const FitSample &s, const EfficiencyCurve &curve,
   double work = s.ops + s.transcendentals * transcendentalOps;
   double tc = s.fixedComputeS;
   if (work > 0) {
-    double eta = curve.evaluate(s.ops);
+    double weightElements =
+        s.shape ? double(s.shape->batch) * double(s.shape->k) *
+                      double(s.shape->n)
+                : 0.0;
+    double eta = curve.evaluate(s.ops, 0, weightElements);
     if (curve.tiling && s.shape)
       eta *= curve.tiling->utilization(s.shape->batch, s.shape->m, s.shape->n,
-                                       s.shape->k);
+                                       s.shape->k, s.shape->width);
     tc += eta > 0 ? work / (peakOpsPerS * eta) : kInf;
   }
   return std::max(tc, s.memoryS) + s.overheadS;
@@ -262,10 +279,25 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples,
     if (err < 0.94 * bestErr)
       bestErr = err, best = p, bestTile = tile;
   }
+  // The K x N operand's cost (packing it; for a thin product, streaming
+  // it), on the chosen tiling: a third parameter, kept only when it lowers
+  // the rms log error by at least 10%.
+  if (options.fitWeightOps && options.allowSaturating) {
+    auto prepared =
+        prepare(samples, options.transcendentalOps, bestTile);
+    for (int i = 0; i <= 20; ++i) {
+      double w = 1e-2 * std::pow(10.0, i * 0.25); // 0.01 .. 1e3
+      Params p;
+      double err = fitPrepared(prepared, peak, true, p, w);
+      if (p.saturating && err < 0.81 * bestErr)
+        bestErr = err, best = p;
+    }
+  }
   fit.kind = best.saturating ? EfficiencyCurve::Kind::Saturating
                              : EfficiencyCurve::Kind::Fixed;
   fit.eta = best.eta;
   fit.halfOps = best.halfOps;
+  fit.weightOps = best.saturating ? best.weightOps : 0;
   fit.tiling = bestTile;
 
   // Quality and ranges from the residuals of the chosen curve.
@@ -291,6 +323,8 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples,
   if (fit.kind == EfficiencyCurve::Kind::Saturating) {
     fit.halfOpsLow = fit.halfOps * std::exp(-q);
     fit.halfOpsHigh = fit.halfOps * std::exp(q);
+    fit.weightOpsLow = fit.weightOps * std::exp(-q);
+    fit.weightOpsHigh = fit.weightOps * std::exp(q);
   }
   return fit;
 }

@@ -809,6 +809,9 @@ std::vector<GraphSpec> buildGrid(bool quick) {
     all.push_back(transpose({1, 12, 128, 64}, {0, 2, 1, 3}));
     all.push_back(transpose({1, 64, 56, 56}, {0, 2, 3, 1}));
     all.push_back(transpose({768, 768}, {1, 0}));
+    all.push_back(transpose({1, 2, 64, 28, 28}, {0, 2, 1, 3, 4}));
+    all.push_back(transpose({1, 4, 32, 14, 14}, {0, 2, 1, 3, 4}));
+    all.push_back(transpose({1, 256, 64}, {0, 2, 1}));
     all.push_back(concat(128, 28, 2));
     all.push_back(concat(32, 14, 4));
     all.push_back(sliceChannels(256, 56));
@@ -873,6 +876,7 @@ std::vector<GraphSpec> buildGrid(bool quick) {
     } else {
       all.push_back(fusedMatmul(64, 256, 1024, "Gelu"));
       all.push_back(elementwiseChain(65536, 2, true));
+      all.push_back(elementwiseChain(4096, 4, false));
       all.push_back(attention(4, 64, 32));
     }
   }

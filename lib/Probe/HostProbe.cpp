@@ -198,11 +198,19 @@ void writeCurve(std::string &y, const std::string &indent, const CurveFit &fit,
         "kernels of this many ops reach half of eta_max; fitted with eta_max",
         ""};
     y += indent + "  half_ops: " + quantity(half, "") + "\n";
+    if (fit.weightOps > 0) {
+      Measure w{fit.weightOps, fit.weightOpsLow, fit.weightOpsHigh,
+                "ops each element of the K x N operand adds to half_ops "
+                "(reading and packing it); fitted with eta_max",
+                ""};
+      y += indent + "  weight_ops: " + quantity(w, "") + "\n";
+    }
   }
   if (fit.tiling) {
     y += indent + "tiling:\n";
     std::pair<const char *, int64_t> dims[] = {
-        {"m", fit.tiling->m}, {"n", fit.tiling->n}, {"k", fit.tiling->k}};
+        {"m", fit.tiling->m}, {"n", fit.tiling->n}, {"k", fit.tiling->k},
+        {"w", fit.tiling->w}};
     for (auto [key, v] : dims)
       if (v > 1)
         y += indent + "  " + key + ": " + std::to_string(v) + "\n";
@@ -218,7 +226,11 @@ std::string curveDerivation(const CurveFit &fit, size_t kernels,
                   num(fit.rmsLogError) + ", median |error| " +
                   num(100 * (validated >= 0 ? validated : fit.medianAbsError)) +
                   "% of the measured time; the range holds 4 in 5 kernels";
-  if (fit.tiling)
+  if (fit.tiling && fit.tiling->w > 1)
+    d += "; the tiling pads each output row to whole vectors, as the "
+         "runtime's depthwise kernel runs them, kept because it lowers the "
+         "error";
+  else if (fit.tiling)
     d += "; the tiling is the runtime's SGEMM micro-kernel, kept because it "
          "lowers the error";
   return d;
@@ -426,6 +438,10 @@ WorkCount localWork(Operation *op) {
     else
       w.kernelClass = KernelClass::Conv;
     w.contraction = ContractionShape{group, y[0] * spatial, mg, cg * taps};
+    if (y.size() >= 3)
+      w.contraction->width = y.back();
+    for (int64_t s : intList(op, "strides"))
+      w.contraction->stride = std::max(w.contraction->stride, s);
     return w;
   }
   if (name == "MatMul" || name == "MatMulInteger" || name == "Gemm") {
@@ -607,7 +623,8 @@ costTerms(ModuleOp module, const TargetDescription &target) {
   for (auto [i, k] : llvm::enumerate(cost->kernels)) {
     KernelTerms t;
     t.kind = k.kind;
-    t.cls = stringifyKernelClass(k.kernelClass).str();
+    t.cls = k.curveClass.empty() ? stringifyKernelClass(k.kernelClass).str()
+                                 : k.curveClass;
     t.ops = k.ops;
     t.transcendentals = k.transcendentals;
     t.memoryS = k.memoryS;
@@ -1096,6 +1113,12 @@ llvm::Error Prober::fit() {
     else if (cls == "contraction.conv" || cls == "contraction.conv_pointwise")
       o.tileCandidates = {
           {0, mr, 0}, {nr, 0, 0}, {nr / 2, 0, 0}, {nr / 2, mr, 0}, {nr, mr, 0}};
+    else if (StringRef(cls).starts_with("contraction.depthwise")) {
+      // The depthwise kernel runs each output row in vectors of floats.
+      int64_t lanes = std::max<int64_t>(1, host.vectorBits / 32);
+      o.tileCandidates = {{0, 0, 0, lanes}, {0, 0, 0, std::max<int64_t>(1, lanes / 2)}};
+    }
+    o.fitWeightOps = StringRef(cls).starts_with("contraction");
     ClassResult c;
     c.cls = cls;
     c.fit = fitCurve(samples, o);
@@ -1106,7 +1129,8 @@ llvm::Error Prober::fit() {
              : "eta_max " + num(c.fit.eta) + ", half_ops " +
                    num(c.fit.halfOps)) +
         (c.fit.tiling ? ", tiling m " + std::to_string(c.fit.tiling->m) +
-                            " n " + std::to_string(c.fit.tiling->n)
+                            " n " + std::to_string(c.fit.tiling->n) + " w " +
+                            std::to_string(c.fit.tiling->w)
                       : std::string()) +
         ", median |error| " + num(100 * c.fit.medianAbsError) + "% over " +
         std::to_string(samples.size()) + " kernels");

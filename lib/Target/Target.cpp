@@ -49,6 +49,7 @@ const char *const kKernelClassNames[] = {"contraction",
                                          "contraction.conv",
                                          "contraction.conv_pointwise",
                                          "contraction.depthwise",
+                                         "contraction.depthwise.strided",
                                          "contraction.recurrent",
                                          "elementwise",
                                          "pooling",
@@ -92,7 +93,8 @@ StringRef stringifyMemoryRole(MemoryRole r) {
 // Small queries
 //===----------------------------------------------------------------------===//
 
-double EfficiencyCurve::evaluate(double ops, int corner) const {
+double EfficiencyCurve::evaluate(double ops, int corner,
+                                 double weightElements) const {
   // eta grows with eta/eta_max and shrinks with half_ops.
   auto param = [&](const char *name, bool etaGrowsWithIt) {
     auto it = params.find(name);
@@ -109,7 +111,8 @@ double EfficiencyCurve::evaluate(double ops, int corner) const {
     eta = param("eta", true);
     break;
   case Kind::Saturating: {
-    double half = param("half_ops", false);
+    double half = param("half_ops", false) +
+                  param("weight_ops", false) * std::max(0.0, weightElements);
     eta = ops <= 0 ? 0.0 : param("eta_max", true) * ops / (ops + half);
     break;
   }
@@ -120,7 +123,7 @@ double EfficiencyCurve::evaluate(double ops, int corner) const {
 }
 
 double TilingModel::utilization(int64_t batch, int64_t m, int64_t n,
-                                int64_t k) const {
+                                int64_t k, int64_t width) const {
   auto tile = [](const std::optional<Quantity> &q) -> int64_t {
     return q && q->value >= 1 ? static_cast<int64_t>(q->value) : 1;
   };
@@ -137,6 +140,10 @@ double TilingModel::utilization(int64_t batch, int64_t m, int64_t n,
     int64_t p = static_cast<int64_t>(parallel->value);
     int64_t tiles = batch * tilesM * tilesN;
     waves = double(tiles) / double(ceilDiv(tiles, p) * p);
+  }
+  if (w && width > 0) {
+    int64_t tw = tile(w);
+    padding *= double(width) / double(ceilDiv(width, tw) * tw);
   }
   return padding * waves;
 }
@@ -242,6 +249,7 @@ std::vector<const Quantity *> TargetDescription::allQuantities() const {
         add(c.tiling->n);
         add(c.tiling->k);
         add(c.tiling->parallel);
+        add(c.tiling->w);
       }
     };
     if (u.efficiency) {
@@ -776,12 +784,14 @@ private:
 void TargetParser::parseTiling(const YNode &n, const std::string &field,
                                const std::string &inherited, TilingModel &t) {
   if (!expectMap(n, field) ||
-      !checkKeys(n, field, {"m", "n", "k", "parallel", "source", "note"}))
+      !checkKeys(n, field,
+                 {"m", "n", "k", "parallel", "w", "source", "note"}))
     return;
   if (!blockSource(n, field, inherited, t.source))
     return;
   std::pair<StringRef, std::optional<Quantity> *> dims[] = {
-      {"m", &t.m}, {"n", &t.n}, {"k", &t.k}, {"parallel", &t.parallel}};
+      {"m", &t.m}, {"n", &t.n}, {"k", &t.k}, {"parallel", &t.parallel},
+      {"w", &t.w}};
   for (auto &[key, out] : dims) {
     if (!getQuantity(n, key, field, t.source, Constraint::Positive, *out,
                      false))
@@ -798,8 +808,8 @@ void TargetParser::parseTiling(const YNode &n, const std::string &field,
         return;
       }
   }
-  if (!t.m && !t.n && !t.k && !t.parallel)
-    fail(n, field, "a tiling needs at least one of m, n, k, parallel");
+  if (!t.m && !t.n && !t.k && !t.parallel && !t.w)
+    fail(n, field, "a tiling needs at least one of m, n, k, parallel, w");
 }
 
 void TargetParser::parseCurve(const YNode &n, const std::string &field,
@@ -856,6 +866,8 @@ void TargetParser::parseCurve(const YNode &n, const std::string &field,
   SmallVector<StringRef> allowed;
   for (auto &r : required)
     allowed.push_back(r.first);
+  if (e.kind == EfficiencyCurve::Kind::Saturating)
+    allowed.push_back("weight_ops");
   if (!checkKeys(*params, pf, allowed))
     return;
   for (auto &[name, constraint] : required) {
@@ -863,6 +875,14 @@ void TargetParser::parseCurve(const YNode &n, const std::string &field,
     if (!getQuantity(*params, name, pf, source, constraint, q, true))
       return;
     e.params[name.str()] = std::move(*q);
+  }
+  if (e.kind == EfficiencyCurve::Kind::Saturating) {
+    std::optional<Quantity> q;
+    if (!getQuantity(*params, "weight_ops", pf, source, Constraint::Positive,
+                     q, false))
+      return;
+    if (q)
+      e.params["weight_ops"] = std::move(*q);
   }
   if (const YNode *r = n.get("range")) {
     std::string rf = join(field, "range");

@@ -403,6 +403,162 @@ func.func @main(%x: tensor<?x100xf32>) -> tensor<?x100xf32> {
   EXPECT_NE(msg.find("dynamic"), std::string::npos) << msg;
 }
 
+// A one-core CPU with a cache that holds weights and activations beside
+// DRAM, and per-kernel curves (targets/README.md, efficiency.kernels).
+const char *kCpu = R"(schema_version: 1
+name: toy-cpu
+kind: cpu
+description: A target with round numbers and per-kernel curves.
+references:
+  hand: "Numbers chosen for hand calculation"
+software_stack: {name: "reference", source: "[hand]"}
+compute:
+  - name: core
+    class: general
+    source: "[hand]"
+    peak_ops_per_s:
+      fp32: 1.0e9
+    transcendental_ops: 10
+    efficiency:
+      model: fixed
+      params: {eta: 0.5}
+      classes:
+        contraction.depthwise:
+          model: fixed
+          params: {eta: 0.4}
+        contraction.depthwise.strided:
+          model: fixed
+          params: {eta: 0.2}
+          tiling: {w: 8}
+        elementwise:
+          model: fixed
+          params: {eta: 0.1}
+      kernels:
+        Mul:
+          model: fixed
+          params: {eta: 0.05}
+        Mul.broadcast:
+          model: fixed
+          params: {eta: 0.01}
+        Transpose.rows:
+          model: fixed
+          params: {eta: 0.3}
+        Elementwise.Tanh:
+          model: fixed
+          params: {eta: 0.02}
+        GeluTanh:
+          model: fixed
+          params: {eta: 0.03}
+        epilogue.SiLU:
+          model: fixed
+          params: {eta: 0.25}
+memory:
+  - name: cache
+    source: "[hand]"
+    capacity_bytes: 10000
+    bandwidth_bytes_per_s: 1.0e12
+    holds: [activations, weights]
+  - name: dram
+    source: "[hand]"
+    capacity_bytes: 1.0e9
+    bandwidth_bytes_per_s: 1.0e10
+    holds: [activations, weights]
+overhead:
+  source: "[hand]"
+  kernel_launch_s: 1.0e-6
+)";
+
+TEST_F(CostModelTest, KernelVariantsPickTheirCurves) {
+  parse(R"(
+func.func @main(%x: tensor<1x4x8x8xf32>, %c: tensor<1x4x1x1xf32>, %w: tensor<4x1x3x3xf32>) -> (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x8x4x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x4x4xf32>, tensor<1x4x8x8xf32>) {
+  %s = "iron.Constant"() <{value = dense<2.0> : tensor<f32>}> : () -> tensor<f32>
+  %0 = "iron.Mul"(%x, %x) : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> loc("flat")
+  %1 = "iron.Mul"(%x, %s) : (tensor<1x4x8x8xf32>, tensor<f32>) -> tensor<1x4x8x8xf32> loc("scalar")
+  %2 = "iron.Mul"(%x, %c) : (tensor<1x4x8x8xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x8x8xf32> loc("channel")
+  %3 = "iron.Transpose"(%x) <{perm = [0, 2, 1, 3]}> : (tensor<1x4x8x8xf32>) -> tensor<1x8x4x8xf32> loc("rows")
+  %4 = "iron.Transpose"(%x) <{perm = [0, 1, 3, 2]}> : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> loc("gather")
+  %5 = "iron.Elementwise"(%x, %x) <{program = ["Mul t0 i0 i1", "Tanh t1 t0"]}> : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> loc("program")
+  %6 = "iron.Gelu"(%x) <{approximate = "tanh"}> : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> loc("gelu")
+  %7 = "iron.FusedConv"(%x, %w) <{activation = "SiLU", group = 4 : i64, kernel_shape = [3, 3], operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = [1, 1, 1, 1], strides = [2, 2]}> : (tensor<1x4x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x4x4xf32> loc("dw")
+  %8 = "iron.Abs"(%x) : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> loc("abs")
+  return %0, %1, %2, %3, %4, %5, %6, %7, %8 : tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x8x4x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x4x4xf32>, tensor<1x4x8x8xf32>
+}
+)");
+  ModelCost c = analyze(target(kCpu));
+  ASSERT_EQ(c.kernels.size(), 9u);
+  auto byNode = [&](const std::string &n) -> const KernelCost & {
+    for (const KernelCost &k : c.kernels)
+      if (!k.nodes.empty() && k.nodes[0] == n)
+        return k;
+    ADD_FAILURE() << n;
+    return c.kernels[0];
+  };
+  struct Row {
+    const char *node, *variant, *curve;
+    double eta;
+  } rows[] = {
+      {"flat", "Mul", "kernels.Mul", 0.05},
+      // A one-element operand has the flat loop's speed.
+      {"scalar", "Mul", "kernels.Mul", 0.05},
+      {"channel", "Mul.broadcast", "kernels.Mul.broadcast", 0.01},
+      {"rows", "Transpose.rows", "kernels.Transpose.rows", 0.3},
+      // No curve of its own: the class's, then the default.
+      {"gather", "Transpose", "default", 0.5},
+      {"program", "Elementwise.Tanh", "kernels.Elementwise.Tanh", 0.02},
+      {"gelu", "GeluTanh", "kernels.GeluTanh", 0.03},
+      {"abs", "Abs", "classes.elementwise", 0.1},
+  };
+  for (const Row &r : rows) {
+    const KernelCost &k = byNode(r.node);
+    EXPECT_EQ(k.variant, r.variant) << r.node;
+    EXPECT_EQ(k.curve, r.curve) << r.node;
+    EXPECT_DOUBLE_EQ(k.eta, r.eta) << r.node;
+  }
+  // 256 elements x 1 op at 1e9 x 0.01.
+  EXPECT_NEAR(byNode("channel").computeS, 256 / (1e9 * 0.01), 1e-15);
+
+  // The strided depthwise convolution: its refined class, rows of 4 outputs
+  // padded to 8 (utilization 1/2), and the SiLU epilogue at its own curve.
+  const KernelCost &dw = byNode("dw");
+  EXPECT_EQ(dw.curveClass, "contraction.depthwise.strided");
+  EXPECT_EQ(dw.curve, "classes.contraction.depthwise.strided");
+  EXPECT_EQ(dw.epilogueVariant, "epilogue.SiLU");
+  EXPECT_DOUBLE_EQ(dw.eta, 0.2 * 0.5);
+  // 64 outputs x 9 MACs = 1152 ops at eta 0.1; the epilogue's work over
+  // its eta 0.25 is the rest of the compute term.
+  ASSERT_GT(dw.epilogueOps + dw.epilogueTranscendentals, 0);
+  double epilogueWork = dw.epilogueOps + dw.epilogueTranscendentals * 10;
+  EXPECT_NEAR(dw.epilogueS, epilogueWork / (1e9 * 0.25), 1e-15);
+  EXPECT_NEAR(dw.computeS - dw.epilogueS, 1152 / (1e9 * 0.1), 1e-15);
+}
+
+// Weights stay in the cache only when the arena fits beside them.
+TEST_F(CostModelTest, WeightsShareTheCacheWithTheArena) {
+  // 400 bytes of weights; x and y 400 bytes each: the arena fits beside.
+  parse(R"(
+func.func @main(%x: tensor<1x100xf32>) -> tensor<1x100xf32> {
+  %w = "iron.Constant"() <{value = dense<1.0> : tensor<100xf32>}> : () -> tensor<100xf32>
+  %y = "iron.Mul"(%x, %w) : (tensor<1x100xf32>, tensor<100xf32>) -> tensor<1x100xf32> loc("small")
+  return %y : tensor<1x100xf32>
+}
+)");
+  ModelCost small = analyze(target(kCpu));
+  ASSERT_EQ(small.kernels.size(), 1u);
+  EXPECT_DOUBLE_EQ(small.kernels[0].bytesByLevel.at("cache"), 1200);
+  // 8000 bytes of weights fit the 10000-byte cache alone, but not beside
+  // 2 x 8000 bytes of activations: they are read from DRAM.
+  parse(R"(
+func.func @main(%x: tensor<1x2000xf32>) -> tensor<1x2000xf32> {
+  %w = "iron.Constant"() <{value = dense<1.0> : tensor<2000xf32>}> : () -> tensor<2000xf32>
+  %y = "iron.Mul"(%x, %w) : (tensor<1x2000xf32>, tensor<2000xf32>) -> tensor<1x2000xf32> loc("large")
+  return %y : tensor<1x2000xf32>
+}
+)");
+  ModelCost large = analyze(target(kCpu));
+  ASSERT_EQ(large.kernels.size(), 1u);
+  EXPECT_DOUBLE_EQ(large.kernels[0].bytesByLevel.at("dram"), 8000 + 16000);
+}
+
 TEST_F(CostModelTest, ReportJSONHasUnitsInKeys) {
   parse(kMatMul);
   CostOptions o;

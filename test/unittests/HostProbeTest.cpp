@@ -146,6 +146,81 @@ TEST(HostProbe, StreamBandwidthIsPositive) {
   EXPECT_GE(r.high, r.value);
 }
 
+TEST(HostProbe, FitRecoversWeightCost) {
+  // Thin products pay for their K x N operand: eta = 0.8 W / (W + 1e3 +
+  // 4 K N).
+  EfficiencyCurve truth = saturating(0.8, 1e3);
+  truth.params["weight_ops"].value = 4;
+  double peak = 1e11;
+  std::vector<FitSample> samples;
+  for (int64_t m : {1, 4, 16, 64, 256})
+    for (int64_t n : {64, 512})
+      for (int64_t k : {64, 1024}) {
+        FitSample s;
+        s.ops = 2.0 * double(m * n * k);
+        s.shape = ContractionShape{1, m, n, k};
+        s.measuredS = predictSeconds(s, truth, peak, 1);
+        samples.push_back(s);
+      }
+  FitOptions o;
+  o.peakOpsPerS = peak;
+  CurveFit without = fitCurve(samples, o);
+  o.fitWeightOps = true;
+  CurveFit fit = fitCurve(samples, o);
+  ASSERT_EQ(fit.kind, EfficiencyCurve::Kind::Saturating);
+  // The grid of candidates has 10^(1/4) steps: 4 lies between 3.16 and 5.6.
+  EXPECT_GT(fit.weightOps, 3);
+  EXPECT_LT(fit.weightOps, 6);
+  EXPECT_LT(fit.rmsLogError, 0.5 * without.rmsLogError);
+  EXPECT_EQ(toCurve(fit).params.count("weight_ops"), 1u);
+}
+
+TEST(HostProbe, FitRecoversRowTiling) {
+  // Depthwise-like kernels whose output rows pad to vectors of 16.
+  EfficiencyCurve truth = fixedCurve(0.3);
+  TilingModel tiling;
+  tiling.w = Quantity();
+  tiling.w->value = 16;
+  truth.tiling = tiling;
+  double peak = 1e11;
+  std::vector<FitSample> samples;
+  for (int64_t width : {4, 7, 14, 16, 28, 56, 112})
+    for (int64_t c : {16, 96}) {
+      FitSample s;
+      s.shape = ContractionShape{c, width * width, 1, 9, width, 1};
+      s.ops = 2.0 * double(c * width * width * 9);
+      s.measuredS = predictSeconds(s, truth, peak, 1);
+      samples.push_back(s);
+    }
+  FitOptions o;
+  o.peakOpsPerS = peak;
+  o.tileCandidates = {{0, 0, 0, 8}, {0, 0, 0, 16}};
+  CurveFit fit = fitCurve(samples, o);
+  ASSERT_TRUE(fit.tiling);
+  EXPECT_EQ(fit.tiling->w, 16);
+  EXPECT_NEAR(fit.eta, 0.3, 0.3 * 0.01);
+}
+
+TEST(HostProbe, FitOfAnEpilogueKeepsTheContractionFixed) {
+  // A fused kernel: 1 ms of contraction, then an epilogue of W ops at
+  // eta 0.05 of 1e10 ops/s.
+  double peak = 1e10;
+  std::vector<FitSample> samples;
+  for (double w : {1e4, 1e5, 1e6}) {
+    FitSample s;
+    s.ops = w;
+    s.fixedComputeS = 1e-3;
+    s.measuredS = 1e-3 + w / (peak * 0.05);
+    samples.push_back(s);
+  }
+  FitOptions o;
+  o.peakOpsPerS = peak;
+  o.allowSaturating = false;
+  CurveFit fit = fitCurve(samples, o);
+  EXPECT_NEAR(fit.eta, 0.05, 0.05 * 0.01);
+  EXPECT_LT(fit.medianAbsError, 1e-3);
+}
+
 TEST(HostProbe, QuickProbeWritesALoadableTarget) {
   ProbeOptions options;
   options.quick = true;
@@ -164,6 +239,12 @@ TEST(HostProbe, QuickProbeWritesALoadableTarget) {
   EXPECT_FALSE(target->compute[0].peak(Precision::FP16));
   ASSERT_TRUE(target->compute[0].efficiency);
   EXPECT_FALSE(target->compute[0].efficiency->classes.empty());
+  // The quick grid times Iron's fused kernels and per-op variants too.
+  const EfficiencyModel &e = *target->compute[0].efficiency;
+  EXPECT_TRUE(e.forVariant("Elementwise")) << *yaml;
+  EXPECT_TRUE(e.forVariant("epilogue.Relu") || e.forVariant("epilogue.Clip") ||
+              e.forVariant("epilogue.SiLU"))
+      << *yaml;
   // Fastest first, each level larger than the one before, all measured.
   ASSERT_GE(target->memory.size(), 2u);
   for (size_t i = 0; i < target->memory.size(); ++i) {

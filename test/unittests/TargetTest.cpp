@@ -1126,3 +1126,130 @@ TEST_F(TargetErrorTest, EnvironmentOverridesTheTargetsDirectory) {
 }
 
 } // namespace
+
+/// withShapes() plus per-kernel curves, a row tiling and a weight cost.
+std::string withKernelCurves() {
+  std::string text = withShapes();
+  std::string from = "    transcendental_ops";
+  size_t pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos);
+  text.replace(pos, 0, R"(        contraction.depthwise.strided:
+          model: saturating
+          params: {eta_max: 0.2, half_ops: 1e3, weight_ops: 2}
+          tiling: {w: 16}
+      kernels:
+        MaxPool:
+          model: fixed
+          params: {eta: 0.01}
+        Mul.broadcast:
+          model: fixed
+          params: {eta: 0.002}
+        Elementwise:
+          model: fixed
+          params: {eta: 0.08}
+        epilogue:
+          model: fixed
+          params: {eta: 0.5}
+        epilogue.SiLU:
+          model: fixed
+          params: {eta: {value: 0.25, range: [0.2, 0.3]}}
+)");
+  return text;
+}
+
+TEST_F(TargetErrorTest, KernelCurvesParseAndLookUp) {
+  std::string text = withKernelCurves();
+  llvm::Expected<TargetDescription> t =
+      loadTarget(write("kernels.yaml", text));
+  ASSERT_TRUE(static_cast<bool>(t)) << llvm::toString(t.takeError());
+  const EfficiencyModel &e = *t->compute[0].efficiency;
+  ASSERT_EQ(e.kernels.size(), 5u);
+  // The exact key, then the key with its last dotted part dropped.
+  ASSERT_TRUE(e.forVariant("MaxPool"));
+  EXPECT_DOUBLE_EQ(e.forVariant("MaxPool")->evaluate(1), 0.01);
+  EXPECT_DOUBLE_EQ(e.forVariant("Mul.broadcast")->evaluate(1), 0.002);
+  EXPECT_EQ(e.forVariant("Mul"), nullptr);
+  EXPECT_DOUBLE_EQ(e.forVariant("Elementwise.Tanh")->evaluate(1), 0.08);
+  EXPECT_DOUBLE_EQ(e.forVariant("epilogue.SiLU")->evaluate(1, -1), 0.2);
+  EXPECT_DOUBLE_EQ(e.forVariant("epilogue.Relu")->evaluate(1), 0.5);
+  EXPECT_EQ(e.forVariant(""), nullptr);
+  // forKernel falls back to the class curve, then the default.
+  EXPECT_DOUBLE_EQ(e.forKernel("AveragePool", "elementwise").evaluate(1), 0.1);
+  EXPECT_DOUBLE_EQ(e.forKernel("MaxPool", "pooling").evaluate(1), 0.01);
+  EXPECT_DOUBLE_EQ(e.forKernel("Conv", "reduction").evaluate(1), 0.5);
+  // A strided depthwise class, with its own curve.
+  const EfficiencyCurve &s = e.forClass("contraction.depthwise.strided");
+  EXPECT_EQ(s.params.count("weight_ops"), 1u);
+  // eta_max * W / (W + half_ops + weight_ops x B x K x N).
+  EXPECT_DOUBLE_EQ(s.evaluate(2e3, 0, 500), 0.2 * 2e3 / (2e3 + 1e3 + 1e3));
+  EXPECT_DOUBLE_EQ(s.evaluate(2e3), 0.2 * 2e3 / 3e3);
+  // Rows of 20 outputs pad to 32: a 1 x 20 x 1 x 9 product uses 20 / 32.
+  ASSERT_TRUE(s.tiling && s.tiling->w);
+  EXPECT_DOUBLE_EQ(s.tiling->utilization(1, 20, 1, 9, 20), 20.0 / 32);
+  EXPECT_DOUBLE_EQ(s.tiling->utilization(1, 20, 1, 9), 1.0);
+  std::set<std::string> fields;
+  for (const Quantity *q : t->allQuantities())
+    fields.insert(q->field);
+  for (const char *f :
+       {"compute[0].efficiency.kernels.MaxPool.params.eta",
+        "compute[0].efficiency.kernels.epilogue.SiLU.params.eta",
+        "compute[0].efficiency.classes.contraction.depthwise.strided.params."
+        "weight_ops",
+        "compute[0].efficiency.classes.contraction.depthwise.strided.tiling."
+        "w"})
+    EXPECT_TRUE(fields.count(f)) << f;
+}
+
+TEST_F(TargetErrorTest, KernelCurveErrors) {
+  std::string base = withKernelCurves();
+  auto edit = [&](llvm::StringRef from, llvm::StringRef to) {
+    std::string text = base;
+    size_t pos = text.find(from.str());
+    EXPECT_NE(pos, std::string::npos) << from.str();
+    if (pos != std::string::npos)
+      text.replace(pos, from.size(), to.str());
+    return text;
+  };
+  std::string text = edit("        MaxPool:\n", "        Max-Pool:\n");
+  expectError(text, lineOf(text, "Max-Pool:"),
+              "compute[0].efficiency.kernels.Max-Pool",
+              "bad kernel variant 'Max-Pool'");
+  text = edit("        Mul.broadcast:\n", "        Mul..broadcast:\n");
+  expectError(text, lineOf(text, "Mul..broadcast:"),
+              "compute[0].efficiency.kernels.Mul..broadcast",
+              "bad kernel variant");
+  text = edit("        MaxPool:\n          model: fixed\n", "        MaxPool:\n");
+  expectError(text, lineOf(text, "        MaxPool:\n"),
+              "compute[0].efficiency.kernels.MaxPool.model",
+              "missing required field 'model'");
+  text = edit("          params: {eta: 0.01}\n",
+              "          params: {eta: 0.01}\n          kernels: {}\n");
+  expectError(text, lineOf(text, "kernels: {}"),
+              "compute[0].efficiency.kernels.MaxPool.kernels",
+              "cannot have 'kernels'");
+  text = edit("params: {eta: 0.002}", "params: {eta: 2}");
+  expectError(text, lineOf(text, "eta: 2}"),
+              "compute[0].efficiency.kernels.Mul.broadcast.params.eta",
+              "must be in (0, 1]");
+  // weight_ops belongs to saturating curves only, and is positive.
+  text = edit("params: {eta: 0.08}", "params: {eta: 0.08, weight_ops: 1}");
+  expectError(text, lineOf(text, "weight_ops: 1}"),
+              "compute[0].efficiency.kernels.Elementwise.params.weight_ops",
+              "unknown field 'weight_ops'");
+  text = edit("weight_ops: 2}", "weight_ops: -2}");
+  expectError(text, lineOf(text, "weight_ops: -2"),
+              "compute[0].efficiency.classes.contraction.depthwise.strided."
+              "params.weight_ops",
+              "must be positive");
+  text = edit("          tiling: {w: 16}", "          tiling: {w: 1.5}");
+  expectError(text, lineOf(text, "w: 1.5"),
+              "compute[0].efficiency.classes.contraction.depthwise.strided."
+              "tiling.w",
+              "must be a positive integer");
+  text = base;
+  size_t from = text.find("      kernels:\n");
+  size_t to = text.find("    transcendental_ops");
+  text.replace(from, to - from, "      kernels: [MaxPool]\n");
+  expectError(text, lineOf(text, "kernels: [MaxPool]"),
+              "compute[0].efficiency.kernels", "expected a mapping");
+}

@@ -74,6 +74,9 @@ struct KernelCost {
   std::string variant, curve;
   /// The key of a fused epilogue's curve ("epilogue.SiLU"; empty: none).
   std::string epilogueVariant;
+  /// The class name the curve was looked up by (the kernel class, or a
+  /// refinement of it such as "contraction.depthwise.strided").
+  std::string curveClass;
   /// A fused epilogue's own work (part of `ops`/`transcendentals`) and the
   /// part of computeS it takes.
   double epilogueOps = 0, epilogueTranscendentals = 0, epilogueS = 0;

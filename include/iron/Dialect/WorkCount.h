@@ -75,6 +75,9 @@ const std::vector<KernelClass> &allKernelClasses();
 /// N = output channels per group, K = input channels per group x window).
 struct ContractionShape {
   int64_t batch = 1, m = 0, n = 0, k = 0;
+  /// Convolutions only: the length of an output row (the last spatial dim;
+  /// M is a whole number of rows) and the largest stride; 0 and 1 else.
+  int64_t width = 0, stride = 1;
 };
 
 struct WorkCount {

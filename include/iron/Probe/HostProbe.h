@@ -119,6 +119,8 @@ struct FitSample {
 /// quantize).
 struct TileChoice {
   int64_t m = 0, n = 0, k = 0;
+  /// Output-row vector (TilingModel::w).
+  int64_t w = 0;
 };
 
 struct CurveFit {
@@ -128,6 +130,9 @@ struct CurveFit {
   double etaLow = 1, etaHigh = 1;
   /// Saturating curves only.
   double halfOps = 0, halfOpsLow = 0, halfOpsHigh = 0;
+  /// Saturating contraction curves: ops per element of the K x N operand
+  /// (0: none).
+  double weightOps = 0, weightOpsLow = 0, weightOpsHigh = 0;
   std::optional<TileChoice> tiling;
   /// Quality over the samples: root mean square of ln(predicted/measured)
   /// and the median of |predicted/measured - 1|.
@@ -142,6 +147,8 @@ struct FitOptions {
   bool allowSaturating = true;
   /// Tilings tried besides none; one is kept only when it lowers the error.
   std::vector<TileChoice> tileCandidates;
+  /// Try a per-element cost of the K x N operand (contractions).
+  bool fitWeightOps = false;
 };
 
 /// The curve (and tiling) as the target file states it.

@@ -60,12 +60,17 @@ llvm::StringRef stringifyUnitClass(UnitClass c);
 /// quantize.
 struct TilingModel {
   std::optional<Quantity> m, n, k, parallel;
+  /// Convolutions vectorized along output rows: each row of `width`
+  /// outputs is padded to whole vectors of `w`.
+  std::optional<Quantity> w;
   std::string source;
 
   /// Fraction of the tiled work that is useful for `batch` products of
   /// (m x k) by (k x n): padding to whole tiles times the fill of the last
-  /// wave. 1 when nothing quantizes.
-  double utilization(int64_t batch, int64_t m, int64_t n, int64_t k) const;
+  /// wave, times the row padding (`width` > 0 only). 1 when nothing
+  /// quantizes.
+  double utilization(int64_t batch, int64_t m, int64_t n, int64_t k,
+                     int64_t width = 0) const;
 };
 
 /// eta(ops) of the Iron Law's compute term O / (R_peak * eta) for one kernel.
@@ -87,8 +92,12 @@ struct EfficiencyCurve {
 
   /// The curve for a kernel of `ops` operations (clamped to `range` where
   /// given). `corner` picks the parameters: 0 their nominal values, +1 the
-  /// ends of their ranges that make eta largest, -1 smallest.
-  double evaluate(double ops, int corner = 0) const;
+  /// ends of their ranges that make eta largest, -1 smallest. A saturating
+  /// curve's optional `weight_ops` adds that many ops to half_ops per
+  /// element of a contraction's K x N operand (`weightElements`: batch x
+  /// K x N; the cost of reading and packing it once).
+  double evaluate(double ops, int corner = 0,
+                  double weightElements = 0) const;
 };
 
 /// A unit's efficiency: a default curve plus overrides per kernel class.
