@@ -316,8 +316,9 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples,
   fit.samples = absLog.size();
   fit.rmsLogError = fit.samples ? std::sqrt(sum / double(fit.samples)) : 0;
   fit.medianAbsError = median(absRel);
-  // Four in five kernels lie within the range's factor of the fit.
-  double q = std::max(0.02, quantile(absLog, 0.8));
+  // Four in five kernels lie within the range's factor of the fit, and the
+  // factor is at least the host's drift (FitOptions::minRangeLog).
+  double q = std::max(options.minRangeLog, quantile(absLog, 0.8));
   fit.etaLow = fit.eta * std::exp(-q);
   fit.etaHigh = std::min(1.0, fit.eta * std::exp(q));
   if (fit.kind == EfficiencyCurve::Kind::Saturating) {

@@ -149,6 +149,8 @@ struct FitOptions {
   std::vector<TileChoice> tileCandidates;
   /// Try a per-element cost of the K x N operand (contractions).
   bool fitWeightOps = false;
+  /// The least half-width of a fitted parameter's range, in ln units.
+  double minRangeLog = 0.02;
 };
 
 /// The curve (and tiling) as the target file states it.
