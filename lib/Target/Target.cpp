@@ -435,6 +435,8 @@ private:
 
 enum class Constraint { Positive, NonNegative, Fraction, Any };
 
+bool isKernelVariant(StringRef key);
+
 class TargetParser {
 public:
   TargetParser(StringRef file) : file(file.str()) {}
@@ -768,8 +770,12 @@ private:
   void parseCurve(const YNode &n, const std::string &field,
                   const std::string &inherited, EfficiencyCurve &e,
                   bool isClass);
-  void parseKernelCurves(const YNode &n, const std::string &field,
-                         EfficiencyModel &e);
+  /// The curves of map `key` under `n`; `badKey` says why a key is not
+  /// allowed ("" when it is).
+  void parseCurveMap(const YNode &n, const std::string &field,
+                     const char *key, const std::string &inherited,
+                     std::map<std::string, EfficiencyCurve> &out,
+                     llvm::function_ref<std::string(llvm::StringRef)> badKey);
   void parseEfficiency(const YNode &n, const std::string &field,
                        const std::string &inherited, EfficiencyModel &e);
   void parseOps(const YNode &n, const std::string &field,
@@ -919,44 +925,32 @@ void TargetParser::parseEfficiency(const YNode &n, const std::string &field,
   parseCurve(n, field, inherited, e, /*isClass=*/false);
   if (failed)
     return;
-  parseKernelCurves(n, field, e);
+  // Class and kernel curves inherit the efficiency block's source, not its
+  // tiling.
+  parseCurveMap(n, field, "classes", e.source, e.classes,
+                [](StringRef name) -> std::string {
+                  if (llvm::is_contained(kKernelClassNames, name))
+                    return "";
+                  return "unknown kernel class '" + name.str() +
+                         "' (expected one of: " +
+                         joinNames(kKernelClassNames) + ")";
+                });
   if (failed)
     return;
-  const YNode *classes = n.get("classes");
-  if (!classes)
-    return;
-  std::string cf = join(field, "classes");
-  if (!expectMap(*classes, cf))
-    return;
-  // Class curves inherit the efficiency block's source, not its tiling.
-  for (size_t i = 0; i < classes->map.size(); ++i) {
-    const auto &[name, node] = classes->map[i];
-    std::string kf = join(cf, name);
-    if (!llvm::is_contained(kKernelClassNames, StringRef(name))) {
-      fail(classes->keyLines[i], classes->keyCols[i], kf,
-           "unknown kernel class '" + name +
-               "' (expected one of: " + joinNames(kKernelClassNames) + ")");
-      return;
-    }
-    // Reported at the class name: a class curve shares nothing with the
-    // default but its source, so it must say which model it is.
-    if (node.kind == YNode::Map && !node.get("model")) {
-      fail(classes->keyLines[i], classes->keyCols[i], join(kf, "model"),
-           "missing required field 'model'");
-      return;
-    }
-    EfficiencyCurve curve;
-    parseCurve(node, kf, e.source, curve, /*isClass=*/true);
-    if (failed)
-      return;
-    e.classes[name] = std::move(curve);
-  }
+  parseCurveMap(n, field, "kernels", e.source, e.kernels,
+                [](StringRef name) -> std::string {
+                  if (isKernelVariant(name))
+                    return "";
+                  return "bad kernel variant '" + name.str() +
+                         "' (expected dot-separated names such as MaxPool, "
+                         "Mul.broadcast or epilogue.SiLU)";
+                });
 }
 
 /// A key of `efficiency.kernels`: dot-separated names, each a letter then
 /// letters, digits or '_' ("MaxPool", "Mul.broadcast", "Elementwise.Tanh",
 /// "epilogue.SiLU"; targets/README.md lists the ones the cost model uses).
-static bool isKernelVariant(StringRef key) {
+bool isKernelVariant(StringRef key) {
   SmallVector<StringRef> parts;
   key.split(parts, '.');
   return llvm::all_of(parts, [](StringRef k) {
@@ -965,34 +959,35 @@ static bool isKernelVariant(StringRef key) {
   });
 }
 
-void TargetParser::parseKernelCurves(const YNode &n, const std::string &field,
-                                     EfficiencyModel &e) {
-  const YNode *kernels = n.get("kernels");
-  if (!kernels)
+void TargetParser::parseCurveMap(
+    const YNode &n, const std::string &field, const char *key,
+    const std::string &inherited, std::map<std::string, EfficiencyCurve> &out,
+    llvm::function_ref<std::string(StringRef)> badKey) {
+  const YNode *m = n.get(key);
+  if (!m)
     return;
-  std::string kf = join(field, "kernels");
-  if (!expectMap(*kernels, kf))
+  std::string mf = join(field, key);
+  if (!expectMap(*m, mf))
     return;
-  for (size_t i = 0; i < kernels->map.size(); ++i) {
-    const auto &[name, node] = kernels->map[i];
-    std::string f = join(kf, name);
-    if (!isKernelVariant(name)) {
-      fail(kernels->keyLines[i], kernels->keyCols[i], f,
-           "bad kernel variant '" + name +
-               "' (expected dot-separated names such as MaxPool, "
-               "Mul.broadcast or epilogue.SiLU)");
+  for (size_t i = 0; i < m->map.size(); ++i) {
+    const auto &[name, node] = m->map[i];
+    std::string f = join(mf, name);
+    if (std::string why = badKey(name); !why.empty()) {
+      fail(m->keyLines[i], m->keyCols[i], f, why);
       return;
     }
+    // Reported at the key: such a curve shares nothing with the default
+    // but its source, so it must say which model it is.
     if (node.kind == YNode::Map && !node.get("model")) {
-      fail(kernels->keyLines[i], kernels->keyCols[i], join(f, "model"),
+      fail(m->keyLines[i], m->keyCols[i], join(f, "model"),
            "missing required field 'model'");
       return;
     }
     EfficiencyCurve curve;
-    parseCurve(node, f, e.source, curve, /*isClass=*/true);
+    parseCurve(node, f, inherited, curve, /*isClass=*/true);
     if (failed)
       return;
-    e.kernels[name] = std::move(curve);
+    out[name] = std::move(curve);
   }
 }
 

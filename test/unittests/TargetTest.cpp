@@ -931,6 +931,16 @@ TEST_F(TargetErrorTest, BundledNameResolution) {
       << msg;
 }
 
+/// `text` with the first `from` replaced by `to` (which must be there).
+std::string replaced(std::string text, llvm::StringRef from,
+                     llvm::StringRef to) {
+  size_t pos = text.find(from.str());
+  EXPECT_NE(pos, std::string::npos) << from.str();
+  if (pos != std::string::npos)
+    text.replace(pos, from.size(), to.str());
+  return text;
+}
+
 /// kValid with a shape-aware efficiency model and a transcendental cost.
 std::string withShapes() {
   std::string text = kValid;
@@ -1021,12 +1031,7 @@ TEST_F(TargetErrorTest, TilingClassesAndTranscendentalsParse) {
 TEST_F(TargetErrorTest, TilingErrors) {
   std::string base = withShapes();
   auto edit = [&](llvm::StringRef from, llvm::StringRef to) {
-    std::string text = base;
-    size_t pos = text.find(from.str());
-    EXPECT_NE(pos, std::string::npos) << from.str();
-    if (pos != std::string::npos)
-      text.replace(pos, from.size(), to.str());
-    return text;
+    return replaced(base, from, to);
   };
   std::string text = edit("        m: 2\n", "        m: 2.5\n");
   expectError(text, lineOf(text, "m: 2.5"), "compute[0].efficiency.tiling.m",
@@ -1053,12 +1058,7 @@ TEST_F(TargetErrorTest, TilingErrors) {
 TEST_F(TargetErrorTest, ClassErrors) {
   std::string base = withShapes();
   auto edit = [&](llvm::StringRef from, llvm::StringRef to) {
-    std::string text = base;
-    size_t pos = text.find(from.str());
-    EXPECT_NE(pos, std::string::npos) << from.str();
-    if (pos != std::string::npos)
-      text.replace(pos, from.size(), to.str());
-    return text;
+    return replaced(base, from, to);
   };
   // An unknown class name lists the valid ones.
   std::string text = edit("        elementwise:\n", "        elementwize:\n");
@@ -1203,12 +1203,7 @@ TEST_F(TargetErrorTest, KernelCurvesParseAndLookUp) {
 TEST_F(TargetErrorTest, KernelCurveErrors) {
   std::string base = withKernelCurves();
   auto edit = [&](llvm::StringRef from, llvm::StringRef to) {
-    std::string text = base;
-    size_t pos = text.find(from.str());
-    EXPECT_NE(pos, std::string::npos) << from.str();
-    if (pos != std::string::npos)
-      text.replace(pos, from.size(), to.str());
-    return text;
+    return replaced(base, from, to);
   };
   std::string text = edit("        MaxPool:\n", "        Max-Pool:\n");
   expectError(text, lineOf(text, "Max-Pool:"),
