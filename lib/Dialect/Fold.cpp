@@ -10,6 +10,7 @@
 
 #include "iron/Dialect/IronDialect.h"
 #include "iron/Dialect/OnnxInference.h"
+#include "iron/Dialect/ShapeMath.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -47,20 +48,6 @@ struct Tensor {
       ints.push_back(src.i(k));
   }
 };
-
-int64_t numElements(ArrayRef<int64_t> shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-
-SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> s(shape.size(), 1);
-  for (int i = int(shape.size()) - 2; i >= 0; --i)
-    s[i] = s[i + 1] * shape[i + 1];
-  return s;
-}
 
 double toDouble(APFloat v) {
   bool lost;

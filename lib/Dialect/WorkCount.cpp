@@ -793,28 +793,18 @@ WorkCount countOnnxWork(Operation *op) {
   // Bytes need every shape; so does every rule below, which may then assume
   // static shapes.
   WorkCount wc;
-  auto bytesOf = [](Value v) -> std::optional<double> {
-    if (isAbsent(v))
-      return 0.0;
-    auto t = dyn_cast<ShapedType>(v.getType());
-    if (!t)
-      return elementBytes(v.getType());
-    if (!t.hasStaticShape())
-      return std::nullopt;
-    return t.getNumElements() * elementBytes(t.getElementType());
-  };
   for (auto [i, v] : llvm::enumerate(op->getOperands())) {
     if (readsOnlyShape(name, i)) {
       wc.operandBytes.push_back(0);
       continue;
     }
-    std::optional<double> b = bytesOf(v);
+    std::optional<double> b = valueBytes(v);
     if (!b)
       return unknown;
     wc.operandBytes.push_back(*b);
   }
   for (Value r : op->getResults()) {
-    std::optional<double> b = bytesOf(r);
+    std::optional<double> b = valueBytes(r);
     if (!b)
       return unknown;
     wc.resultBytes.push_back(*b);

@@ -9,6 +9,7 @@
 #ifndef IRON_PASSES_FUSION_FUSIONUTILS_H
 #define IRON_PASSES_FUSION_FUSIONUTILS_H
 
+#include "iron/Dialect/ShapeMath.h"
 #include "iron/Dialect/IronDialect.h"
 #include "iron/Target/Target.h"
 
@@ -31,8 +32,8 @@ struct Tensor {
   int64_t size() const { return int64_t(data.size()); }
 };
 
-int64_t numElements(llvm::ArrayRef<int64_t> shape);
-llvm::SmallVector<int64_t> stridesOf(llvm::ArrayRef<int64_t> shape);
+using iron::numElements;
+using iron::stridesOf;
 
 /// The elements of a dense attribute or resource blob; nullopt when the data
 /// is missing (elided weights) or of a type without arithmetic.

@@ -400,55 +400,18 @@ TEST(FusedMatMul, SeveralBlocks) {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-/// KernelRunner has no string-list attribute; this builds the operator with
-/// one.
+/// An Elementwise kernel running `code`, with run(inputs, out).
 class ProgramRunner {
 public:
-  explicit ProgramRunner(const std::vector<std::string> &code) {
-    flatbuffers::FlatBufferBuilder fbb;
-    std::vector<flatbuffers::Offset<iron::fb::Attribute>> list = {iron::fb::CreateAttribute(
-        fbb, fbb.CreateString("program"), iron::fb::AttributeKind::strings, 0, 0, 0, 0, 0,
-        fbb.CreateVectorOfStrings(code))};
-    auto op = iron::fb::CreateOperator(fbb, fbb.CreateString("Elementwise"), 0, 0,
-                                       fbb.CreateVectorOfSortedTables(&list));
-    fbb.Finish(op);
-    buffer_.assign(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
-  }
-
+  explicit ProgramRunner(const std::vector<std::string> &code)
+      : runner_("Elementwise", {strings("program", code)}) {}
   Status run(std::vector<const OwnedTensor *> inputs, OwnedTensor &out) {
-    std::vector<const TensorView *> in;
-    for (auto *t : inputs)
-      in.push_back(&t->view);
-    TensorView *outs[] = {&out.view};
-    char message[512] = "";
-    KernelContext ctx;
-    ctx.kind = "Elementwise";
-    ctx.node = "test";
-    ctx.inputs = in.data();
-    ctx.numInputs = int(in.size());
-    ctx.outputs = outs;
-    ctx.numOutputs = 1;
-    ctx.attrs = Attributes(flatbuffers::GetRoot<iron::fb::Operator>(buffer_.data()));
-    ctx.message = message;
-    ctx.messageSize = sizeof message;
-    const KernelDef *def = findKernel("Elementwise");
-    size_t scratch = 0;
-    Status s = def ? def->prepare(ctx, &scratch) : Status::UnsupportedKernel;
-    if (s == Status::Ok) {
-      scratch_.assign(scratch + 64, 0xFF);
-      auto p = reinterpret_cast<uintptr_t>(scratch_.data());
-      ctx.scratch = reinterpret_cast<void *>((p + 63) / 64 * 64);
-      ctx.scratchBytes = scratch;
-      s = def->eval(ctx);
-    }
-    message_ = message;
-    return s;
+    return runner_.run(std::move(inputs), {&out});
   }
-  const std::string &message() const { return message_; }
+  const std::string &message() const { return runner_.message(); }
 
 private:
-  std::vector<uint8_t> buffer_, scratch_;
-  std::string message_;
+  KernelRunner runner_;
 };
 
 void expectProgram(const std::vector<std::string> &code,

@@ -31,6 +31,7 @@ struct AttrSpec {
   std::string s;
   std::vector<int64_t> ints;
   std::vector<float> floats;
+  std::vector<std::string> strings;
   const struct OwnedTensor *tensor = nullptr;
 };
 inline AttrSpec integer(std::string n, int64_t v) { return {n, fb::AttributeKind::int_, v}; }
@@ -48,6 +49,11 @@ inline AttrSpec ints(std::string n, std::vector<int64_t> v) {
 inline AttrSpec floats(std::string n, std::vector<float> v) {
   AttrSpec a{n, fb::AttributeKind::floats};
   a.floats = v;
+  return a;
+}
+inline AttrSpec strings(std::string n, std::vector<std::string> v) {
+  AttrSpec a{n, fb::AttributeKind::strings};
+  a.strings = v;
   return a;
 }
 
@@ -109,7 +115,8 @@ public:
           fbb, fbb.CreateString(a.name), a.kind, a.i, a.f,
           a.kind == fb::AttributeKind::string_ ? fbb.CreateString(a.s) : 0,
           a.kind == fb::AttributeKind::ints ? fbb.CreateVector(a.ints) : 0,
-          a.kind == fb::AttributeKind::floats ? fbb.CreateVector(a.floats) : 0, 0,
+          a.kind == fb::AttributeKind::floats ? fbb.CreateVector(a.floats) : 0,
+          a.kind == fb::AttributeKind::strings ? fbb.CreateVectorOfStrings(a.strings) : 0,
           tensorIndex));
     }
     auto op = fb::CreateOperator(fbb, fbb.CreateString(kind), 0, 0,
