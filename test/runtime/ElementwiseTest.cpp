@@ -253,6 +253,55 @@ TEST(Elementwise, MulBroadcastsBothWays) {
                                 5, 6, 7, 8, -10, -12, -14, -16, 2.5f, 3, 3.5f, 4}));
 }
 
+// Broadcasts by whole rows of at least 8 elements take the row path: a
+// channel scale on either side, a row repeated over leading dims, both
+// operands broadcast, and a Sub (order matters). Expected values come from
+// the index formula, element by element.
+TEST(Elementwise, BroadcastRowsMatchTheIndexFormula) {
+  KernelRunner mul("Mul"), sub("Sub");
+  std::vector<float> xs(2 * 3 * 4 * 5);
+  for (size_t i = 0; i < xs.size(); ++i)
+    xs[i] = float(i) * 0.5f - 7;
+  auto x = f32({2, 3, 4, 5}, xs);
+  auto scale = f32({1, 3, 1, 1}, {2, -1, 0.25f});
+  auto y = output(DType::F32, {2, 3, 4, 5});
+  auto at = [](int n, int c, int h, int w) { return ((n * 3 + c) * 4 + h) * 5 + w; };
+  for (bool scaleFirst : {false, true}) {
+    ASSERT_TRUE(scaleFirst ? runs(sub, {&scale, &x}, {&y}) : runs(sub, {&x, &scale}, {&y}));
+    std::vector<float> got = y.values<float>();
+    for (int n = 0; n < 2; ++n)
+      for (int c = 0; c < 3; ++c)
+        for (int h = 0; h < 4; ++h)
+          for (int w = 0; w < 5; ++w) {
+            float a = xs[at(n, c, h, w)], b = scale.values<float>()[c];
+            EXPECT_EQ(got[at(n, c, h, w)], scaleFirst ? b - a : a - b)
+                << n << c << h << w;
+          }
+  }
+  // A [3,4,5] row block repeated over the leading dim.
+  std::vector<float> rs(60);
+  for (int i = 0; i < 60; ++i)
+    rs[i] = float(i % 7) - 3;
+  auto row = f32({3, 4, 5}, rs);
+  ASSERT_TRUE(runs(mul, {&row, &x}, {&y}));
+  std::vector<float> got = y.values<float>();
+  for (int i = 0; i < 120; ++i)
+    EXPECT_EQ(got[i], rs[i % 60] * xs[i]) << i;
+  // Both broadcast: [2,1,16] * [3,1] -> [2,3,16].
+  std::vector<float> as(32);
+  for (int i = 0; i < 32; ++i)
+    as[i] = float(i) + 1;
+  auto a = f32({2, 1, 16}, as), c = f32({3, 1}, {1, -2, 0.5f});
+  auto z = output(DType::F32, {2, 3, 16});
+  ASSERT_TRUE(runs(mul, {&a, &c}, {&z}));
+  got = z.values<float>();
+  const float cs[] = {1, -2, 0.5f};
+  for (int n = 0; n < 2; ++n)
+    for (int k = 0; k < 3; ++k)
+      for (int w = 0; w < 16; ++w)
+        EXPECT_EQ(got[(n * 3 + k) * 16 + w], as[n * 16 + w] * cs[k]);
+}
+
 TEST(Elementwise, ScalarOperands) {
   KernelRunner sub("Sub"), div("Div");
   auto s = f32({}, {10}), v = f32({3}, {1, 2.5f, -3});

@@ -173,8 +173,49 @@ void mapUnary(const TensorView &x, TensorView &y, F f) {
       out[i] = f(in[i]);
 }
 
-/// y = f(a, b) with a and b broadcast to y; fast paths for equal shapes and
-/// for a single-element operand.
+/// How a binary op's broadcast splits into rows: the trailing dims of y
+/// (from `split` on, `inner` elements) along which each operand either
+/// follows y (`rowA`/`rowB`: a contiguous row) or is constant (size 1),
+/// and views of the leading dims for a BroadcastIndexer over the rows.
+struct BroadcastRows {
+  int64_t inner = 1;
+  bool rowA = true, rowB = true;
+  TensorView outerY, outerA, outerB;
+
+  BroadcastRows(const TensorView &a, const TensorView &b, const TensorView &y) {
+    // An operand's size along y's dim d (1 where it has fewer dims).
+    auto dimOf = [&](const TensorView &t, int d) {
+      int td = d - (y.rank - t.rank);
+      return td < 0 ? int64_t(1) : t.shape[td];
+    };
+    // Each operand's trailing dims must all match y or all be 1; the split
+    // moves left while that holds (a dim of y of size 1 fits either).
+    int split = y.rank;
+    bool aFollows = true, aConst = true, bFollows = true, bConst = true;
+    while (split > 0) {
+      int d = split - 1;
+      int64_t n = y.shape[d], da = dimOf(a, d), db = dimOf(b, d);
+      bool af = aFollows && da == n, ac = aConst && da == 1;
+      bool bf = bFollows && db == n, bc = bConst && db == 1;
+      if (!(af || ac) || !(bf || bc))
+        break;
+      aFollows = af, aConst = ac, bFollows = bf, bConst = bc;
+      inner *= n;
+      --split;
+    }
+    rowA = !aConst, rowB = !bConst;
+    outerY = y, outerA = a, outerB = b;
+    outerY.rank = outerA.rank = outerB.rank = split;
+    for (int d = 0; d < split; ++d) {
+      outerA.shape[d] = dimOf(a, d);
+      outerB.shape[d] = dimOf(b, d);
+    }
+  }
+};
+
+/// y = f(a, b) with a and b broadcast to y; fast paths for equal shapes, for
+/// a single-element operand, and for broadcasts by whole rows (a channel
+/// scale, a bias along the last axis).
 template <typename A, typename B, typename Y, typename F>
 void mapBinary(const TensorView &a, const TensorView &b, TensorView &y, F f) {
   const A *pa = a.as<A>();
@@ -193,6 +234,33 @@ void mapBinary(const TensorView &a, const TensorView &b, TensorView &y, F f) {
     const A s = pa[0];
     for (int64_t i = 0; i < n; ++i)
       py[i] = f(s, pb[i]);
+  } else if (BroadcastRows rows(a, b, y); rows.inner >= 8) {
+    // Whole rows: per block of trailing dims each operand is one value or a
+    // contiguous row, so the inner loop is flat (and vectorizes).
+    BroadcastIndexer ia(rows.outerY, rows.outerA), ib(rows.outerY, rows.outerB);
+    const int64_t inner = rows.inner, blocks = n / inner;
+    const int64_t strideA = rows.rowA ? inner : 1, strideB = rows.rowB ? inner : 1;
+    for (int64_t o = 0; o < blocks; ++o, ia.next(), ib.next()) {
+      const A *ra = pa + ia.offset() * strideA;
+      const B *rb = pb + ib.offset() * strideB;
+      Y *ry = py + o * inner;
+      if (rows.rowA && rows.rowB) {
+        for (int64_t i = 0; i < inner; ++i)
+          ry[i] = f(ra[i], rb[i]);
+      } else if (rows.rowA) {
+        const B vb = rb[0];
+        for (int64_t i = 0; i < inner; ++i)
+          ry[i] = f(ra[i], vb);
+      } else if (rows.rowB) {
+        const A va = ra[0];
+        for (int64_t i = 0; i < inner; ++i)
+          ry[i] = f(va, rb[i]);
+      } else {
+        const Y v = f(ra[0], rb[0]);
+        for (int64_t i = 0; i < inner; ++i)
+          ry[i] = v;
+      }
+    }
   } else {
     BroadcastIndexer ia(y, a), ib(y, b);
     for (int64_t i = 0; i < n; ++i, ia.next(), ib.next())
