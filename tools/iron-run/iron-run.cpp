@@ -83,9 +83,27 @@ void fillRandom(rt::TensorView &t, std::mt19937 &rng) {
   }
 }
 
+/// Every timed run's time of every kernel: the report gives the median (a
+/// run during which the process lost its core shifts the mean, not the
+/// median) and the mean (which adds up to the average invocation).
 struct Profile {
-  std::vector<double> seconds;
+  std::vector<std::vector<double>> seconds; // [kernel][run]
   std::vector<std::string> kinds, nodes;
+
+  double median(size_t k) const {
+    std::vector<double> v = seconds[k];
+    if (v.empty())
+      return 0;
+    std::sort(v.begin(), v.end());
+    size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  }
+  double sum(size_t k) const {
+    double s = 0;
+    for (double t : seconds[k])
+      s += t;
+    return s;
+  }
 };
 
 void onKernel(void *user, const rt::KernelProfile &p) {
@@ -95,7 +113,7 @@ void onKernel(void *user, const rt::KernelProfile &p) {
     profile->kinds.resize(p.index + 1);
     profile->nodes.resize(p.index + 1);
   }
-  profile->seconds[p.index] += p.seconds;
+  profile->seconds[p.index].push_back(p.seconds);
   profile->kinds[p.index] = p.kind;
   profile->nodes[p.index] = p.node;
 }
@@ -243,14 +261,20 @@ int main(int argc, char **argv) {
                 warmup, median * 1e3, p90 * 1e3);
   }
   if (profile) {
-    double total = 0;
-    for (double s : prof.seconds)
-      total += s;
-    std::vector<size_t> order(prof.seconds.size());
+    size_t kernels = prof.seconds.size();
+    double total = 0, totalMedian = 0;
+    std::vector<double> medians(kernels), means(kernels);
+    for (size_t i = 0; i < kernels; ++i) {
+      medians[i] = prof.median(i);
+      means[i] = prof.sum(i) / runs;
+      total += means[i];
+      totalMedian += medians[i];
+    }
+    std::vector<size_t> order(kernels);
     for (size_t i = 0; i < order.size(); ++i)
       order[i] = i;
     std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return prof.seconds[a] > prof.seconds[b]; });
+                     [&](size_t a, size_t b) { return means[a] > means[b]; });
     // Artifacts compiled with `ironc compile --target` carry each kernel's
     // predicted latency: show it beside the measurement.
     const auto *ops = model.get()->operators();
@@ -265,17 +289,18 @@ int main(int argc, char **argv) {
     if (predicted)
       std::printf("predicted for target %s\n",
                   target && target->name() ? target->name()->c_str() : "?");
-    std::printf("%5s  %-24s %-32s %10s %7s%s\n", "#", "kernel", "onnx node", "ms/run", "share",
-                predicted ? "  predicted ms" : "");
+    std::printf("%5s  %-24s %-32s %10s %10s %7s%s\n", "#", "kernel", "onnx node", "median ms",
+                "mean ms", "share", predicted ? "  predicted ms" : "");
     for (size_t i : order) {
-      std::printf("%5zu  %-24s %-32s %10.4f %6.1f%%", i, prof.kinds[i].c_str(),
-                  prof.nodes[i].c_str(), prof.seconds[i] * 1e3 / runs,
-                  total > 0 ? 100.0 * prof.seconds[i] / total : 0.0);
+      std::printf("%5zu  %-24s %-32s %10.4f %10.4f %6.1f%%", i, prof.kinds[i].c_str(),
+                  prof.nodes[i].c_str(), medians[i] * 1e3, means[i] * 1e3,
+                  total > 0 ? 100.0 * means[i] / total : 0.0);
       if (predicted && predictedMs(i) >= 0)
         std::printf("  %12.4f", predictedMs(i));
       std::printf("\n");
     }
-    std::printf("%5s  %-24s %-32s %10.4f %6.1f%%", "", "total", "", total * 1e3 / runs, 100.0);
+    std::printf("%5s  %-24s %-32s %10.4f %10.4f %6.1f%%", "", "total", "", totalMedian * 1e3,
+                total * 1e3, 100.0);
     if (predicted && model.get()->predicted())
       std::printf("  %12.4f", model.get()->predicted()->latency_ms());
     std::printf("\n");
