@@ -56,6 +56,22 @@ struct KernelWork {
   double weightBytes = 0, activationBytes = 0;
   /// The part of activationBytes written (results).
   double activationWriteBytes = 0;
+  /// Each operand and result with the bytes the work count moves for it,
+  /// for the cache simulation (valid while the module is).
+  std::vector<std::pair<Value, double>> traffic;
+  /// Filled by simulateCaches on targets with cache levels: the bytes each
+  /// cache level serves, and the rest of the weights and activations,
+  /// which come from the level they are placed in.
+  struct Access {
+    /// Address range: arena offsets, weights laid out after the arena.
+    uint64_t begin = 0, size = 0;
+    double bytes = 0;
+    bool weight = false;
+  };
+  std::vector<Access> accesses;
+  bool simulated = false;
+  std::map<std::string, double> cachedBytes;
+  double missedWeightBytes = 0, missedActivationBytes = 0;
   std::optional<ContractionShape> contraction;
   /// The ONNX ops a fused kernel implements (empty: just `kind`).
   std::vector<std::string> onnxKinds;
@@ -148,6 +164,146 @@ struct Kernels {
   double arenaBytes = 0;
 };
 
+/// Lays out what each kernel touches in one address space: activations at
+/// their arena offsets (scaled as the arena is), each weight after the
+/// arena.
+void layOutAccesses(std::vector<KernelWork> &kernels, const MemoryPlan &plan,
+                    double arenaScale, const std::optional<Precision> &q) {
+  llvm::DenseMap<Value, std::pair<uint64_t, uint64_t>> weights;
+  uint64_t next = uint64_t(double(plan.arenaBytes) * arenaScale) + 64;
+  for (KernelWork &k : kernels) {
+    for (auto [v, bytes] : k.traffic) {
+      auto type = dyn_cast<ShapedType>(v.getType());
+      if (!type || !type.hasStaticShape() || bytes <= 0)
+        continue;
+      KernelWork::Access a;
+      a.bytes = bytes;
+      if (isConstant(v)) {
+        auto [it, inserted] = weights.try_emplace(v);
+        if (inserted) {
+          uint64_t size = std::max<uint64_t>(
+              1, uint64_t(double(tensorBytes(type)) * precisionScale(type, q)));
+          it->second = {next, size};
+          next += (size + 63) / 64 * 64;
+        }
+        a.begin = it->second.first;
+        a.size = it->second.second;
+        a.weight = true;
+      } else {
+        auto it = plan.offsets.find(v);
+        if (it == plan.offsets.end())
+          continue;
+        a.begin = uint64_t(double(it->second) * arenaScale);
+        a.size = std::max<uint64_t>(
+            1, uint64_t(double(tensorBytes(type)) * arenaScale));
+      }
+      k.accesses.push_back(a);
+    }
+    k.traffic.clear();
+  }
+}
+
+/// Counts set bits of a growing sequence of slots (a Fenwick tree).
+class SlotCounter {
+public:
+  explicit SlotCounter(size_t n) : tree(n + 1, 0) {}
+  void add(size_t i, int d) {
+    for (++i; i < tree.size(); i += i & (~i + 1))
+      tree[i] += d;
+  }
+  /// Sum over slots [0, i).
+  int64_t prefix(size_t i) const {
+    int64_t s = 0;
+    for (; i > 0; i -= i & (~i + 1))
+      s += tree[i];
+    return s;
+  }
+
+private:
+  std::vector<int64_t> tree;
+};
+
+/// Which bytes each kernel finds in the target's caches, in steady state
+/// (the kernels run twice in order; the second run is counted). The caches
+/// are fully associative and least-recently-used over blocks of the
+/// address space: a block hits the smallest cache that holds its role and
+/// has room for every distinct block touched since the block's last use.
+void simulateCaches(const TargetDescription &t,
+                    std::vector<KernelWork> &kernels) {
+  std::vector<const MemoryLevel *> caches;
+  for (const MemoryLevel &l : t.memory)
+    if (l.cache)
+      caches.push_back(&l);
+  if (caches.empty())
+    return;
+  std::stable_sort(caches.begin(), caches.end(),
+                   [](const MemoryLevel *a, const MemoryLevel *b) {
+                     return a->capacityBytes.value < b->capacityBytes.value;
+                   });
+  uint64_t end = 0;
+  for (const KernelWork &k : kernels)
+    for (const KernelWork::Access &a : k.accesses)
+      end = std::max(end, a.begin + a.size);
+  // Blocks of at least 1 KiB; coarser when the address space is large, to
+  // bound the simulation's memory and time.
+  uint64_t block = 1024;
+  while (end / block > (uint64_t(1) << 20))
+    block *= 2;
+  uint64_t perRun = 0;
+  for (const KernelWork &k : kernels)
+    for (const KernelWork::Access &a : k.accesses)
+      perRun += (a.begin + a.size - 1) / block - a.begin / block + 1;
+  SlotCounter live(2 * perRun);
+  std::vector<int64_t> lastUse(end / block + 1, -1);
+  int64_t now = 0;
+  for (int run = 0; run < 2; ++run)
+    for (KernelWork &k : kernels) {
+      bool count = run == 1;
+      if (count) {
+        k.simulated = true;
+        k.cachedBytes.clear();
+        k.missedWeightBytes = k.missedActivationBytes = 0;
+      }
+      for (const KernelWork::Access &a : k.accesses) {
+        MemoryRole role =
+            a.weight ? MemoryRole::Weights : MemoryRole::Activations;
+        uint64_t first = a.begin / block, last = (a.begin + a.size - 1) / block;
+        std::vector<double> hits(caches.size() + 1, 0);
+        for (uint64_t b = first; b <= last; ++b) {
+          int64_t prev = lastUse[b];
+          double distance = std::numeric_limits<double>::infinity();
+          if (prev >= 0) {
+            // Distinct blocks touched since, plus this one.
+            distance =
+                double(live.prefix(size_t(now)) - live.prefix(size_t(prev))) *
+                double(block);
+            live.add(size_t(prev), -1);
+          }
+          live.add(size_t(now), +1);
+          lastUse[b] = now++;
+          if (!count)
+            continue;
+          size_t level = caches.size();
+          for (size_t c = 0; c < caches.size(); ++c)
+            if (caches[c]->holdsRole(role) &&
+                distance <= caches[c]->capacityBytes.value) {
+              level = c;
+              break;
+            }
+          hits[level] += 1;
+        }
+        if (!count)
+          continue;
+        double blocks = double(last - first + 1);
+        for (size_t c = 0; c < caches.size(); ++c)
+          if (hits[c] > 0)
+            k.cachedBytes[caches[c]->name] += a.bytes * hits[c] / blocks;
+        double missed = a.bytes * hits[caches.size()] / blocks;
+        (a.weight ? k.missedWeightBytes : k.missedActivationBytes) += missed;
+      }
+    }
+}
+
 /// One op's counts as a kernel after the options; std::nullopt for ops that
 /// are not kernels (constants, views, the terminator).
 llvm::Expected<std::optional<KernelWork>>
@@ -187,16 +343,21 @@ kernelWork(Operation &op, const CostOptions &options, int64_t batch) {
        ++i) {
     Value v = op.getOperand(i);
     double bytes = w.operandBytes[i] * precisionScale(v.getType(), q);
-    if (isConstant(v))
+    if (isConstant(v)) {
       k.weightBytes += bytes;
-    else
+    } else {
       k.activationBytes += bytes * b;
+      bytes *= b;
+    }
+    k.traffic.push_back({v, bytes});
   }
   for (unsigned i = 0; i < op.getNumResults() && i < w.resultBytes.size();
-       ++i)
-    k.activationWriteBytes += w.resultBytes[i] *
-                              precisionScale(op.getResult(i).getType(), q) *
-                              b;
+       ++i) {
+    double bytes = w.resultBytes[i] *
+                   precisionScale(op.getResult(i).getType(), q) * b;
+    k.activationWriteBytes += bytes;
+    k.traffic.push_back({op.getResult(i), bytes});
+  }
   k.activationBytes += k.activationWriteBytes;
   if (w.contraction) {
     k.contraction = w.contraction;
@@ -250,12 +411,14 @@ kernelWork(Operation &op, const CostOptions &options, int64_t batch) {
   // blocks).
   if (k.kernelClass == KernelClass::Elementwise && k.kind != "Clip" &&
       k.kind != "Elementwise" && op.getNumResults() == 1) {
+    // The loop's speed also depends on which operand broadcasts:
+    // "Mul.broadcast.first" when the first one does (then "Mul.broadcast").
     auto result = dyn_cast<ShapedType>(op.getResult(0).getType());
-    for (Value v : op.getOperands())
+    for (auto [i, v] : llvm::enumerate(op.getOperands()))
       if (auto in = dyn_cast<ShapedType>(v.getType());
           result && in && in.hasStaticShape() &&
           in.getShape() != result.getShape() && in.getNumElements() != 1) {
-        k.variant += ".broadcast";
+        k.variant += i == 0 ? ".broadcast.first" : ".broadcast";
         break;
       }
   }
@@ -306,6 +469,7 @@ llvm::Expected<Kernels> collectKernels(ModuleOp module,
   if (q)
     arenaScale *= double(precisionBits(*q)) / 32.0;
   out.arenaBytes = double(plan->arenaBytes) * arenaScale;
+  layOutAccesses(out.kernels, *plan, arenaScale, q);
   return out;
 }
 
@@ -423,6 +587,17 @@ std::string curveKey(const ComputeUnit &u, const KernelWork &k) {
 }
 
 /// The efficiency of `ops` operations of class `c` on `u` (no tiling).
+/// The `stall` of the curve that applies to `k`, else of its class curve.
+double curveStall(const ComputeUnit &u, const KernelWork &k, int etaCorner) {
+  if (!u.efficiency)
+    return 0;
+  const EfficiencyCurve &c =
+      u.efficiency->forKernel(k.variant, k.curveClass);
+  if (c.params.count("stall"))
+    return c.stall(etaCorner);
+  return u.efficiency->forClass(k.curveClass).stall(etaCorner);
+}
+
 double classEta(const ComputeUnit &u, KernelClass c, double ops,
                 int etaCorner) {
   if (!u.efficiency)
@@ -500,10 +675,10 @@ UnitChoice chooseUnit(const TargetDescription &t, const KernelWork &k) {
 /// level holding it when none has room. A level without a bandwidth can be
 /// chosen: it holds the data but never limits traffic (docs/cost-model.md).
 const MemoryLevel *placeData(const TargetDescription &t, MemoryRole role,
-                             double bytes) {
+                             double bytes, bool skipCaches = false) {
   const MemoryLevel *largest = nullptr;
   for (const MemoryLevel &l : t.memory) {
-    if (!l.holdsRole(role))
+    if (!l.holdsRole(role) || (skipCaches && l.cache))
       continue;
     if (bytes <= l.capacityBytes.value)
       return &l;
@@ -515,6 +690,8 @@ const MemoryLevel *placeData(const TargetDescription &t, MemoryRole role,
 
 struct Evaluation {
   double computeS = 0, memoryS = 0, overheadS = 0, latencyS = 0;
+  /// Time the bytes no cache holds add beyond the roofline.
+  double memoryStallS = 0;
   /// The part of computeS spent in a fused epilogue.
   double epilogueS = 0;
   double energyJ = 0;
@@ -536,10 +713,10 @@ struct Context {
 /// activations must fit the arena beside them, or each inference's
 /// activations evict the weights (a CPU's last-level cache).
 const MemoryLevel *placeWeights(const TargetDescription &t, double weights,
-                                double arena) {
+                                double arena, bool skipCaches = false) {
   const MemoryLevel *largest = nullptr;
   for (const MemoryLevel &l : t.memory) {
-    if (!l.holdsRole(MemoryRole::Weights))
+    if (!l.holdsRole(MemoryRole::Weights) || (skipCaches && l.cache))
       continue;
     double need =
         weights + (l.holdsRole(MemoryRole::Activations) ? arena : 0.0);
@@ -602,20 +779,40 @@ Evaluation evaluate(const Context &c, const KernelWork &k,
     e.computeS += e.epilogueS;
   }
 
-  // Memory term: weights and activations at their levels.
-  const MemoryLevel *wl = placeWeights(t, c.modelWeightBytes, c.arenaBytes);
-  const MemoryLevel *al =
-      placeData(t, MemoryRole::Activations, k.activationBytes);
-  if (wl && k.weightBytes > 0)
-    e.bytesByLevel[wl->name] += k.weightBytes;
-  if (al && k.activationBytes > 0)
-    e.bytesByLevel[al->name] += k.activationBytes;
+  // Memory term: weights and activations at their levels. With simulated
+  // caches, what a cache serves is charged to it and the rest to the level
+  // the data is placed in (caches left out).
+  if (k.simulated) {
+    for (const auto &kv : k.cachedBytes)
+      e.bytesByLevel[kv.first] += kv.second;
+    const MemoryLevel *wl =
+        placeWeights(t, c.modelWeightBytes, c.arenaBytes, /*skipCaches=*/true);
+    const MemoryLevel *al = placeData(t, MemoryRole::Activations,
+                                      c.arenaBytes, /*skipCaches=*/true);
+    if (wl && k.missedWeightBytes > 0)
+      e.bytesByLevel[wl->name] += k.missedWeightBytes;
+    if (al && k.missedActivationBytes > 0)
+      e.bytesByLevel[al->name] += k.missedActivationBytes;
+  } else {
+    const MemoryLevel *wl = placeWeights(t, c.modelWeightBytes, c.arenaBytes);
+    const MemoryLevel *al =
+        placeData(t, MemoryRole::Activations, k.activationBytes);
+    if (wl && k.weightBytes > 0)
+      e.bytesByLevel[wl->name] += k.weightBytes;
+    if (al && k.activationBytes > 0)
+      e.bytesByLevel[al->name] += k.activationBytes;
+  }
+  // The bytes no cache holds stall the kernel beyond the roofline by the
+  // curve's `stall` times their transfer time (0 without simulated caches).
+  double stall = k.simulated ? curveStall(u, k, -corner) : 0.0;
   for (const auto &kv : e.bytesByLevel) {
     const MemoryLevel *l = t.findMemory(kv.first);
     if (l->bandwidthBytesPerS) {
       double bw = rate(*l->bandwidthBytesPerS, corner) *
                   Scales::get(scales.bandwidth, l->name);
       e.memoryS = std::max(e.memoryS, kv.second / bw);
+      if (!l->cache)
+        e.memoryStallS += stall * kv.second / bw;
     }
     if (l->energyPjPerByte)
       e.dataEnergyJ += kv.second * cost(*l->energyPjPerByte, corner) * 1e-12;
@@ -638,7 +835,8 @@ Evaluation evaluate(const Context &c, const KernelWork &k,
       e.overheadS += k.activationWriteBytes / link;
   }
 
-  e.latencyS = std::max(e.computeS, e.memoryS) + e.overheadS;
+  e.latencyS =
+      std::max(e.computeS, e.memoryS) + e.memoryStallS + e.overheadS;
 
   e.computeEnergyJ = (macOps * pjPerOp(t, choice.macPrecision, corner) +
                       arithOps * pjPerOp(t, choice.arithPrecision, corner)) *
@@ -740,6 +938,7 @@ llvm::Expected<ModelCost> analyzeModel(ModuleOp module,
   mc.arenaBytes = work->arenaBytes;
 
   Context ctx{target, mode, work->weightBytes, work->arenaBytes};
+  simulateCaches(target, work->kernels);
   std::vector<UnitChoice> choices;
   std::set<std::string> noUnit;
   for (const KernelWork &k : work->kernels) {
@@ -790,6 +989,7 @@ llvm::Expected<ModelCost> analyzeModel(ModuleOp module,
     kc.epilogueS = e.epilogueS;
     kc.computeS = e.computeS;
     kc.memoryS = e.memoryS;
+    kc.memoryStallS = e.memoryStallS;
     kc.overheadS = e.overheadS;
     kc.bound = Bound::Compute;
     if (e.memoryS > e.computeS)

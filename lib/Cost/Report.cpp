@@ -1,6 +1,6 @@
 //===- Report.cpp - The analysis report as JSON and as a text table -------===//
 //
-// The JSON form follows docs/report.md (schema "iron-report" 1.2): every
+// The JSON form follows docs/report.md (schema "iron-report" 1.3): every
 // number's unit is in its key, intervals are {value, low, high} objects.
 //
 //===----------------------------------------------------------------------===//
@@ -109,6 +109,7 @@ json::Value costToJSON(const ModelCost &c) {
         {"compute_ms", k.computeS * 1e3},
         {"epilogue_ms", k.epilogueS * 1e3},
         {"memory_ms", k.memoryS * 1e3},
+        {"memory_stall_ms", k.memoryStallS * 1e3},
         {"overhead_ms", k.overheadS * 1e3},
         {"bound", stringifyBound(k.bound)},
         {"latency_ms", interval(k.latencyS, 1e3)},
@@ -429,7 +430,7 @@ json::Value reportToJSON(StringRef modelPath, const CostOptions &options,
     targets.push_back(costToJSON(c));
   return json::Object{
       {"schema", "iron-report"},
-      {"schema_version", "1.2"},
+      {"schema_version", "1.3"},
       {"model", json::Object{{"path", modelPath}}},
       {"options",
        json::Object{

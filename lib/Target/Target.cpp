@@ -122,6 +122,16 @@ double EfficiencyCurve::evaluate(double ops, int corner,
   return eta;
 }
 
+double EfficiencyCurve::stall(int corner) const {
+  auto it = params.find("stall");
+  if (it == params.end())
+    return 0.0;
+  const Quantity &q = it->second;
+  if (corner == 0 || !q.hasRange)
+    return q.value;
+  return corner > 0 ? q.low : q.high;
+}
+
 double TilingModel::utilization(int64_t batch, int64_t m, int64_t n,
                                 int64_t k, int64_t width) const {
   auto tile = [](const std::optional<Quantity> &q) -> int64_t {
@@ -874,6 +884,7 @@ void TargetParser::parseCurve(const YNode &n, const std::string &field,
     allowed.push_back(r.first);
   if (e.kind == EfficiencyCurve::Kind::Saturating)
     allowed.push_back("weight_ops");
+  allowed.push_back("stall");
   if (!checkKeys(*params, pf, allowed))
     return;
   for (auto &[name, constraint] : required) {
@@ -889,6 +900,14 @@ void TargetParser::parseCurve(const YNode &n, const std::string &field,
       return;
     if (q)
       e.params["weight_ops"] = std::move(*q);
+  }
+  {
+    std::optional<Quantity> q;
+    if (!getQuantity(*params, "stall", pf, source, Constraint::NonNegative, q,
+                     false))
+      return;
+    if (q)
+      e.params["stall"] = std::move(*q);
   }
   if (const YNode *r = n.get("range")) {
     std::string rf = join(field, "range");
@@ -1124,7 +1143,7 @@ void TargetParser::parseMemoryLevel(const YNode &n, const std::string &field,
       !checkKeys(n, field,
                  {"name", "capacity_bytes", "bandwidth_bytes_per_s",
                   "energy_pj_per_byte", "latency_s", "wait_states", "holds",
-                  "source", "note"}))
+                  "cache", "source", "note"}))
     return;
   if (!blockSource(n, field, "", m.source) ||
       !getString(n, "name", field, true, m.name) ||
@@ -1139,6 +1158,14 @@ void TargetParser::parseMemoryLevel(const YNode &n, const std::string &field,
       !getQuantity(n, "wait_states", field, m.source, Constraint::NonNegative,
                    m.waitStates, false))
     return;
+  if (const YNode *c = n.get("cache")) {
+    if (c->kind != YNode::Scalar || c->quoted ||
+        (c->scalar != "true" && c->scalar != "false")) {
+      fail(*c, join(field, "cache"), "expected true or false");
+      return;
+    }
+    m.cache = c->scalar == "true";
+  }
   if (const YNode *h = n.get("holds")) {
     std::string hf = join(field, "holds");
     if (!expectSeq(*h, hf))

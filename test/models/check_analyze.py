@@ -70,7 +70,7 @@ def main():
         with open(html) as f:
             page = f.read()
 
-    if r.get("schema") != "iron-report" or r.get("schema_version") != "1.2":
+    if r.get("schema") != "iron-report" or r.get("schema_version") != "1.3":
         fail("schema")
     if [t["target"]["name"] for t in r["targets"]] != targets:
         fail("targets out of order")

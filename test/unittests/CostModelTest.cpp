@@ -470,7 +470,7 @@ overhead:
 
 TEST_F(CostModelTest, KernelVariantsPickTheirCurves) {
   parse(R"(
-func.func @main(%x: tensor<1x4x8x8xf32>, %c: tensor<1x4x1x1xf32>, %w: tensor<4x1x3x3xf32>) -> (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x8x4x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x4x4xf32>, tensor<1x4x8x8xf32>) {
+func.func @main(%x: tensor<1x4x8x8xf32>, %c: tensor<1x4x1x1xf32>, %w: tensor<4x1x3x3xf32>) -> (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x8x4x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x4x4xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) {
   %s = "iron.Constant"() <{value = dense<2.0> : tensor<f32>}> : () -> tensor<f32>
   %0 = "iron.Mul"(%x, %x) : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> loc("flat")
   %1 = "iron.Mul"(%x, %s) : (tensor<1x4x8x8xf32>, tensor<f32>) -> tensor<1x4x8x8xf32> loc("scalar")
@@ -481,11 +481,12 @@ func.func @main(%x: tensor<1x4x8x8xf32>, %c: tensor<1x4x1x1xf32>, %w: tensor<4x1
   %6 = "iron.Gelu"(%x) <{approximate = "tanh"}> : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> loc("gelu")
   %7 = "iron.FusedConv"(%x, %w) <{activation = "SiLU", group = 4 : i64, kernel_shape = [3, 3], operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = [1, 1, 1, 1], strides = [2, 2]}> : (tensor<1x4x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x4x4xf32> loc("dw")
   %8 = "iron.Abs"(%x) : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> loc("abs")
-  return %0, %1, %2, %3, %4, %5, %6, %7, %8 : tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x8x4x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x4x4xf32>, tensor<1x4x8x8xf32>
+  %9 = "iron.Mul"(%c, %x) : (tensor<1x4x1x1xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> loc("channel-first")
+  return %0, %1, %2, %3, %4, %5, %6, %7, %8, %9 : tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x8x4x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x4x4x4xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>
 }
 )");
   ModelCost c = analyze(target(kCpu));
-  ASSERT_EQ(c.kernels.size(), 9u);
+  ASSERT_EQ(c.kernels.size(), 10u);
   auto byNode = [&](const std::string &n) -> const KernelCost & {
     for (const KernelCost &k : c.kernels)
       if (!k.nodes.empty() && k.nodes[0] == n)
@@ -501,6 +502,9 @@ func.func @main(%x: tensor<1x4x8x8xf32>, %c: tensor<1x4x1x1xf32>, %w: tensor<4x1
       // A one-element operand has the flat loop's speed.
       {"scalar", "Mul", "kernels.Mul", 0.05},
       {"channel", "Mul.broadcast", "kernels.Mul.broadcast", 0.01},
+      // The broadcast operand first: its own variant, falling back to
+      // Mul.broadcast here.
+      {"channel-first", "Mul.broadcast.first", "kernels.Mul.broadcast", 0.01},
       {"rows", "Transpose.rows", "kernels.Transpose.rows", 0.3},
       // No curve of its own: the class's, then the default.
       {"gather", "Transpose", "default", 0.5},
@@ -559,6 +563,57 @@ func.func @main(%x: tensor<1x2000xf32>) -> tensor<1x2000xf32> {
   EXPECT_DOUBLE_EQ(large.kernels[0].bytesByLevel.at("dram"), 8000 + 16000);
 }
 
+// With `cache: true`, which bytes a kernel finds in the cache follows the
+// kernel order (steady state, least recently used), and the bytes it does
+// not find stall it by the curve's `stall` times their transfer time.
+TEST_F(CostModelTest, CachesAreSimulatedOverTheKernelOrder) {
+  std::string text = kCpu;
+  auto edit = [&](llvm::StringRef from, llvm::StringRef to) {
+    size_t pos = text.find(from.str());
+    ASSERT_NE(pos, std::string::npos) << from.str();
+    text.replace(pos, from.size(), to.str());
+  };
+  edit("    capacity_bytes: 10000\n",
+       "    capacity_bytes: 100000\n    cache: true\n");
+  edit("          params: {eta: 0.1}\n",
+       "          params: {eta: 0.1, stall: 2}\n");
+  // x and a: 20000 bytes each; z and big: 200000 bytes each, more than the
+  // cache, so what ran before them is gone when "late" runs. Tensors share
+  // a 1 KiB block with their neighbours in the arena at most at their
+  // ends: counts are exact to two blocks.
+  parse(R"(
+func.func @main(%x: tensor<1x5000xf32>, %z: tensor<1x50000xf32>) -> (tensor<1x50000xf32>, tensor<1x5000xf32>) {
+  %a = "iron.Relu"(%x) : (tensor<1x5000xf32>) -> tensor<1x5000xf32> loc("early")
+  %big = "iron.Relu"(%z) : (tensor<1x50000xf32>) -> tensor<1x50000xf32> loc("stream")
+  %c = "iron.Add"(%a, %x) : (tensor<1x5000xf32>, tensor<1x5000xf32>) -> tensor<1x5000xf32> loc("late")
+  return %big, %c : tensor<1x50000xf32>, tensor<1x5000xf32>
+}
+)");
+  ModelCost c = analyze(target(text));
+  ASSERT_EQ(c.kernels.size(), 3u);
+  const double block = 2048;
+  // "early" reads x, which "late" touched just before (the previous run).
+  EXPECT_EQ(c.kernels[0].bytesByLevel.count("dram"), 0u);
+  EXPECT_DOUBLE_EQ(c.kernels[0].bytesByLevel.at("cache"), 40000);
+  EXPECT_DOUBLE_EQ(c.kernels[0].memoryStallS, 0);
+  // "stream" finds nothing: z and big are larger than the cache.
+  EXPECT_NEAR(c.kernels[1].bytesByLevel.at("dram"), 400000, block);
+  // "late" reads a and x from DRAM (the stream ran since) and writes c.
+  const KernelCost &late = c.kernels[2];
+  EXPECT_NEAR(late.bytesByLevel.at("dram"), 40000, block);
+  double dramS = late.bytesByLevel.at("dram") / 1e10;
+  EXPECT_NEAR(late.memoryStallS, 2 * dramS, 1e-15);
+  EXPECT_NEAR(late.latencyS.value,
+              std::max(late.computeS, late.memoryS) + late.memoryStallS +
+                  late.overheadS,
+              1e-15);
+  // Without `cache: true` data is placed by size as before, with no stall:
+  // late's 60000 bytes do not fit the 10000-byte level.
+  ModelCost placed = analyze(target(kCpu));
+  EXPECT_DOUBLE_EQ(placed.kernels[2].bytesByLevel.at("dram"), 60000);
+  EXPECT_DOUBLE_EQ(placed.kernels[2].memoryStallS, 0);
+}
+
 TEST_F(CostModelTest, ReportJSONHasUnitsInKeys) {
   parse(kMatMul);
   CostOptions o;
@@ -567,7 +622,7 @@ TEST_F(CostModelTest, ReportJSONHasUnitsInKeys) {
   const llvm::json::Object *root = v.getAsObject();
   ASSERT_TRUE(root);
   EXPECT_EQ(root->getString("schema"), "iron-report");
-  EXPECT_EQ(root->getString("schema_version"), "1.2");
+  EXPECT_EQ(root->getString("schema_version"), "1.3");
   const llvm::json::Array *targets = root->getArray("targets");
   ASSERT_TRUE(targets && targets->size() == 1);
   const llvm::json::Object *t = (*targets)[0].getAsObject();
@@ -583,6 +638,7 @@ TEST_F(CostModelTest, ReportJSONHasUnitsInKeys) {
   EXPECT_NEAR(*k->getObject("energy_uj")->getNumber("value"),
               (48440e-12 + 8.1e-6) * 1e6, 1e-9);
   EXPECT_TRUE(k->getNumber("arithmetic_intensity_ops_per_byte"));
+  EXPECT_EQ(k->getNumber("memory_stall_ms"), 0.0);
   EXPECT_TRUE(t->getObject("memory")->getNumber("weights_bytes"));
 }
 

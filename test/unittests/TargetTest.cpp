@@ -1200,6 +1200,29 @@ TEST_F(TargetErrorTest, KernelCurvesParseAndLookUp) {
     EXPECT_TRUE(fields.count(f)) << f;
 }
 
+// A cache level and a curve's stall: parsed, and checked.
+TEST_F(TargetErrorTest, CachesAndStall) {
+  std::string text = replaced(withKernelCurves(), "    holds: [activations]",
+                              "    cache: true\n    holds: [activations]");
+  text = replaced(text, "params: {eta: 0.01}", "params: {eta: 0.01, stall: 1.5}");
+  llvm::Expected<TargetDescription> t = loadTarget(write("cache.yaml", text));
+  ASSERT_TRUE(static_cast<bool>(t)) << llvm::toString(t.takeError());
+  EXPECT_TRUE(t->memory[0].cache);
+  EXPECT_FALSE(t->memory[1].cache);
+  const EfficiencyModel &e = *t->compute[0].efficiency;
+  EXPECT_DOUBLE_EQ(e.forVariant("MaxPool")->stall(), 1.5);
+  // No stall: 0.
+  EXPECT_DOUBLE_EQ(e.forVariant("Mul.broadcast")->stall(), 0.0);
+
+  std::string bad = replaced(text, "cache: true", "cache: yes");
+  expectError(bad, lineOf(bad, "cache: yes"), "memory[0].cache",
+              "expected true or false");
+  bad = replaced(text, "stall: 1.5", "stall: -1");
+  expectError(bad, lineOf(bad, "stall: -1"),
+              "compute[0].efficiency.kernels.MaxPool.params.stall",
+              "must not be negative");
+}
+
 TEST_F(TargetErrorTest, KernelCurveErrors) {
   std::string base = withKernelCurves();
   auto edit = [&](llvm::StringRef from, llvm::StringRef to) {

@@ -80,8 +80,10 @@ struct KernelCost {
   /// A fused epilogue's own work (part of `ops`/`transcendentals`) and the
   /// part of computeS it takes.
   double epilogueOps = 0, epilogueTranscendentals = 0, epilogueS = 0;
-  /// Terms in seconds (nominal).
-  double computeS = 0, memoryS = 0, overheadS = 0;
+  /// Terms in seconds (nominal): latency = max(compute, memory) + stall +
+  /// overhead. memoryS is the slowest level's transfer time; memoryStallS
+  /// what the bytes no cache holds add beyond it (the curve's `stall`).
+  double computeS = 0, memoryS = 0, memoryStallS = 0, overheadS = 0;
   Bound bound = Bound::Compute;
   Interval latencyS, energyJ;
   /// Share of the model's nominal latency.

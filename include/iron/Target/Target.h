@@ -98,6 +98,10 @@ struct EfficiencyCurve {
   /// K x N; the cost of reading and packing it once).
   double evaluate(double ops, int corner = 0,
                   double weightElements = 0) const;
+  /// The optional `stall` parameter (0 when absent): the time a byte that
+  /// no cache holds adds on top of the roofline, in units of its level's
+  /// transfer time. `corner` as for evaluate (+1: the fast end).
+  double stall(int corner = 0) const;
 };
 
 /// A unit's efficiency: a default curve plus overrides per kernel class.
@@ -174,6 +178,11 @@ struct MemoryLevel {
   std::optional<Quantity> energyPjPerByte;
   std::optional<Quantity> latencyS;
   std::optional<Quantity> waitStates;
+  /// A hardware-managed cache (`cache: true`): it holds whatever the
+  /// kernels touched most recently, not data placed there. The cost model
+  /// simulates it over the model's kernel order to find which bytes each
+  /// kernel finds in it (docs/cost-model.md).
+  bool cache = false;
   std::vector<MemoryRole> holds;
   std::string source;
 
