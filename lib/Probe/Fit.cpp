@@ -236,6 +236,8 @@ EfficiencyCurve toCurve(const CurveFit &fit) {
       c.params["weight_ops"] =
           q(fit.weightOps, fit.weightOpsLow, fit.weightOpsHigh);
   }
+  if (fit.stall > 0)
+    c.params["stall"] = q(fit.stall, fit.stallLow, fit.stallHigh);
   if (fit.tiling)
     c.tiling = tilingFor(*fit.tiling);
   return c;

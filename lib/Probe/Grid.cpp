@@ -178,15 +178,18 @@ GraphSpec powSquare(int64_t n) {
 }
 
 /// Per-channel scale of an NCHW tensor (a broadcast binary op).
-GraphSpec channelMul(int64_t c, int64_t hw) {
+/// `scaleFirst`: Mul (s, x), as squeeze-and-excitation blocks write it; the
+/// runtime's broadcasting loop runs the two orders at different speeds.
+GraphSpec channelMul(int64_t c, int64_t hw, bool scaleFirst = false) {
   GraphSpec g;
   g.group = "elementwise";
   g.label = "Mul [1," + std::to_string(c) + "," + std::to_string(hw) + "," +
-            std::to_string(hw) + "] by channel";
+            std::to_string(hw) + "] by channel" +
+            (scaleFirst ? " (scale first)" : "");
   g.inputs = {"float" + dims({1, c, hw, hw}) + " x",
               "float" + dims({1, c, 1, 1}) + " s"};
   g.weights = {"s"};
-  g.nodes = {"y = Mul (x, s)"};
+  g.nodes = {scaleFirst ? "y = Mul (s, x)" : "y = Mul (x, s)"};
   g.outputs = {"float" + anyDims(4) + " y"};
   return g;
 }
@@ -601,6 +604,50 @@ GraphSpec launchChain(int length) {
   return g;
 }
 
+GraphSpec evicted(GraphSpec g, uint64_t evictBytes) {
+  int64_t n = std::max<int64_t>(16, int64_t(evictBytes / 4 / 1024));
+  g.label += " (caches evicted)";
+  g.inputs.push_back("float" + dims({1, 1024}) + " evict_x");
+  g.inputs.push_back("float" + dims({1024, n}) + " evict_W");
+  g.weights.push_back("evict_W");
+  g.nodes.push_back("evict_y = MatMul (evict_x, evict_W)");
+  g.outputs.push_back("float" + anyDims(2) + " evict_y");
+  return g;
+}
+
+GraphSpec cacheReachKernel(double &footprintBytes) {
+  int64_t c = 16, hw = 112, m = 96;
+  footprintBytes = 4.0 * double((c + m) * hw * hw + c * m + m);
+  return conv(c, hw, m, 1, 1, 1, "contraction.conv_pointwise");
+}
+
+std::vector<GraphSpec> buildStallGrid(bool quick) {
+  std::vector<GraphSpec> v = {
+      conv(16, 112, 96, 1, 1, 1, "contraction.conv_pointwise"),
+      conv(3, 224, 32, 3, 2, 1, "contraction.conv"),
+      conv(96, 112, 96, 3, 1, 96, "contraction.depthwise"),
+  };
+  if (quick)
+    return v;
+  for (GraphSpec g : {
+           conv(32, 112, 16, 1, 1, 1, "contraction.conv_pointwise"),
+           conv(96, 56, 24, 1, 1, 1, "contraction.conv_pointwise"),
+           conv(64, 56, 256, 1, 1, 1, "contraction.conv_pointwise"),
+           conv(32, 112, 32, 3, 1, 1, "contraction.conv"),
+           conv(64, 56, 64, 3, 1, 1, "contraction.conv"),
+           conv(144, 112, 144, 3, 2, 144, "contraction.depthwise"),
+           conv(32, 112, 32, 3, 1, 32, "contraction.depthwise"),
+           matmul(128, 768, 3072),
+           gemm(1, 1280, 1000),
+           matmul(128, 1024, 256),
+           unary("Relu", 1 << 20),
+           binary("Add", 1 << 20),
+           pool("MaxPool", 64, 112, 3, 2, 1),
+       })
+    v.push_back(std::move(g));
+  return v;
+}
+
 std::vector<GraphSpec> buildGrid(bool quick) {
   std::vector<GraphSpec> all;
   auto add = [&](std::vector<GraphSpec> v) {
@@ -743,6 +790,7 @@ std::vector<GraphSpec> buildGrid(bool quick) {
     // Broadcasts: per channel (CNNs), per feature and by mask (transformers),
     // by a scalar.
     all.push_back(channelMul(64, 56));
+    all.push_back(channelMul(64, 56, true));
     all.push_back(biasAdd(128, 768));
     if (!quick) {
       all.push_back(channelMul(256, 14));
@@ -757,6 +805,9 @@ std::vector<GraphSpec> buildGrid(bool quick) {
     all.push_back(channelMul(96, 112));
     all.push_back(channelMul(576, 7));
     all.push_back(channelMul(144, 56));
+    all.push_back(channelMul(576, 7, true));
+    all.push_back(channelMul(96, 56, true));
+    all.push_back(channelMul(240, 14, true));
     all.push_back(cast(1000));
     all.push_back(cast(100000));
   }

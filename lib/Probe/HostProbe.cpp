@@ -127,6 +127,8 @@ struct Level {
   uint64_t capacity = 0;
   std::string capacitySource, capacityNote, capacityDerivation;
   Measure bandwidth;
+  /// A CPU cache (every level but DRAM).
+  bool cache = false;
 };
 
 struct ClassResult {
@@ -205,6 +207,11 @@ void writeCurve(std::string &y, const std::string &indent, const CurveFit &fit,
                 ""};
       y += indent + "  weight_ops: " + quantity(w, "") + "\n";
     }
+  }
+  if (fit.stall > 0) {
+    Measure st{fit.stall, fit.stallLow, fit.stallHigh, fit.stallDerivation,
+               ""};
+    y += indent + "  stall: " + quantity(st, "") + "\n";
   }
   if (fit.tiling) {
     y += indent + "tiling:\n";
@@ -336,6 +343,8 @@ std::string renderYaml(const ProbeData &d) {
                 l.capacityDerivation, l.capacityNote};
     y += "    capacity_bytes: " + quantity(cap, l.capacitySource) + "\n";
     y += "    bandwidth_bytes_per_s: " + quantity(l.bandwidth, "") + "\n";
+    if (l.cache)
+      y += "    cache: true\n";
     y += "    holds: [activations, weights]\n";
   }
 
@@ -363,6 +372,8 @@ struct KernelTerms {
   /// compute time; the kernel's whole compute time.
   double epilogueWork = 0, epilogueS = 0, computeS = 0;
   double ops = 0, transcendentals = 0, memoryS = 0, overheadS = 0, latencyS = 0;
+  /// Transfer time of the bytes no cache holds (the unit `stall` scales).
+  double uncachedS = 0;
   std::optional<ContractionShape> shape;
 };
 
@@ -630,8 +641,12 @@ costTerms(ModuleOp module, const TargetDescription &target) {
     t.ops = k.ops;
     t.transcendentals = k.transcendentals;
     t.memoryS = k.memoryS;
-    t.overheadS = k.overheadS;
+    t.overheadS = k.overheadS + k.memoryStallS;
     t.latencyS = k.latencyS.value;
+    for (const auto &[level, bytes] : k.bytesByLevel)
+      if (const MemoryLevel *l = target.findMemory(level))
+        if (!l->cache && l->bandwidthBytesPerS)
+          t.uncachedS += bytes / l->bandwidthBytesPerS->value;
     t.variant = k.variant;
     t.curve = k.curve;
     t.epilogueVariant = k.epilogueVariant;
@@ -687,6 +702,8 @@ private:
   llvm::Error measurePeaks();
   llvm::Expected<TargetDescription> parse(const std::string &yaml);
   llvm::Error fit();
+  llvm::Error measureStalls();
+  void measureCacheReach();
   llvm::Error validate(const TargetDescription &target);
 
   BenchBudget budget() const {
@@ -774,6 +791,7 @@ void Prober::measureMemory() {
     const CacheInfo &c = host.caches[i];
     Level l;
     l.name = c.level == 1 ? "l1d" : "l" + std::to_string(c.level);
+    l.cache = true;
     l.capacity = c.bytes;
     l.capacitySource = "[os] cache level " + std::to_string(c.level) + " (" +
                        c.type + ") of CPU 0";
@@ -1232,6 +1250,179 @@ llvm::Error Prober::fit() {
   return llvm::Error::success();
 }
 
+void Prober::measureCacheReach() {
+  // How much the last cache keeps for a kernel, seen by a kernel: one
+  // kernel (footprint F) runs between runs of a product streaming E bytes;
+  // it finds its data cached while F + E fits. The cache's capacity for
+  // the simulation is F + E where the kernel's time crosses halfway
+  // (geometrically) from warm to cold. On a shared host this is often well
+  // below what the copy sweep or the OS says: other tenants use the cache.
+  auto last = llvm::find_if(llvm::reverse(data.levels),
+                            [](const Level &l) { return l.cache; });
+  if (last == data.levels.rend())
+    return;
+  double footprint = 0;
+  GraphSpec kernel = cacheReachKernel(footprint);
+  BenchBudget b = budget();
+  auto warm = runBench(*context, kernel, b);
+  if (!warm || warm->kernels.empty()) {
+    if (!warm)
+      log("cache reach skipped: " + llvm::toString(warm.takeError()));
+    return;
+  }
+  std::vector<std::pair<uint64_t, double>> points;
+  uint64_t top = std::max<uint64_t>(4 * last->capacity, 64 << 20);
+  for (uint64_t e = 1 << 20; e <= top; e *= 2) {
+    auto r = runBench(*context, evicted(kernel, e), b);
+    if (!r || r->kernels.empty()) {
+      if (!r)
+        log("cache reach skipped: " + llvm::toString(r.takeError()));
+      return;
+    }
+    points.push_back({e, r->kernels.front().median});
+    log("cache reach: " + bytesText(double(e)) + " streamed between runs: " +
+        seconds(points.back().second) + " (warm " +
+        seconds(warm->kernels.front().median) + ")");
+  }
+  double warmS = warm->kernels.front().median;
+  double coldS = points.back().second;
+  if (coldS < 1.2 * warmS)
+    return; // No clear step: keep the sweep's capacity.
+  double mid = std::sqrt(warmS * coldS);
+  uint64_t reach = 0;
+  for (size_t i = 0; i < points.size(); ++i)
+    if (points[i].second >= mid) {
+      // Halfway between the last warm and the first cold evictor size.
+      double below = i ? double(points[i - 1].first) : 0.0;
+      reach = uint64_t(footprint + std::sqrt(std::max(below, 1.0) *
+                                             double(points[i].first)));
+      break;
+    }
+  if (!reach || reach >= last->capacity)
+    return;
+  last->capacityNote =
+      (last->capacityNote.empty() ? "" : last->capacityNote + "; ") +
+      std::string("a kernel of ") + bytesText(footprint) +
+      " finds its data cached only while less than about " +
+      bytesText(double(reach - uint64_t(footprint))) +
+      " streams between its runs: taken as the capacity";
+  last->capacitySource = "measured by ironc target probe (cache reach of a "
+                         "kernel, lib/Probe/HostProbe.cpp)";
+  last->capacityDerivation =
+      "footprint of a 1x1 convolution plus the bytes a product streams "
+      "between its runs where its time crosses halfway (geometric mean) from "
+      "warm to cold";
+  log("cache reach: " + last->name + " capacity " +
+      bytesText(double(last->capacity)) + " -> " + bytesText(double(reach)));
+  last->capacity = reach;
+}
+
+llvm::Error Prober::measureStalls() {
+  // The cost model simulates the caches over a model's kernels (its
+  // footprint usually exceeds them); the bytes no cache holds cost a kernel
+  // more than its roofline says, because the runtime's kernels do not
+  // overlap DRAM misses with their arithmetic. Per class, `stall` is that
+  // extra time per second of predicted DRAM transfer time, measured as
+  // cold minus warm time of the same kernel.
+  measureCacheReach();
+  uint64_t largestCache = 0;
+  for (const Level &l : data.levels)
+    if (l.cache)
+      largestCache = std::max(largestCache, l.capacity);
+  uint64_t evictBytes = std::max<uint64_t>(2 * largestCache, 32 << 20);
+  auto target = parse(renderYaml(data));
+  if (!target)
+    return target.takeError();
+  struct Ratio {
+    double extraS, uncachedS;
+    std::string label;
+  };
+  std::map<std::string, std::vector<Ratio>> byClass;
+  BenchBudget b = budget();
+  for (const GraphSpec &spec : buildStallGrid(opts.quick)) {
+    GraphSpec cold = evicted(spec, evictBytes);
+    auto warmRun = runBench(*context, spec, b);
+    if (!warmRun) {
+      log("skipped: " + llvm::toString(warmRun.takeError()));
+      continue;
+    }
+    auto coldRun = runBench(*context, cold, b);
+    if (!coldRun) {
+      log("skipped: " + llvm::toString(coldRun.takeError()));
+      continue;
+    }
+    auto warmTerms = costTerms(*warmRun->module, *target);
+    if (!warmTerms) {
+      log("skipped in the stall fit: " + llvm::toString(warmTerms.takeError()));
+      continue;
+    }
+    auto coldTerms = costTerms(*coldRun->module, *target);
+    if (!coldTerms) {
+      log("skipped in the stall fit: " + llvm::toString(coldTerms.takeError()));
+      continue;
+    }
+    if (warmRun->kernels.empty() || coldRun->kernels.empty() ||
+        warmTerms->empty() || coldTerms->empty())
+      continue;
+    // The kernel comes first in both graphs.
+    double warmS = warmRun->kernels.front().median;
+    double coldS = coldRun->kernels.front().median;
+    double uncachedS =
+        coldTerms->front().uncachedS - warmTerms->front().uncachedS;
+    const std::string &cls = coldTerms->front().cls;
+    log(spec.label + ": warm " + seconds(warmS) + ", cold " + seconds(coldS) +
+        ", predicted DRAM time " + seconds(uncachedS) + " (" + cls + ")");
+    if (uncachedS <= 0.02 * warmS)
+      continue;
+    // Beyond the roofline: the warm time stands for the compute, the cold
+    // graph's memory term for the transfers (memory-bound kernels such as a
+    // matrix-vector product stream their weights at about that rate).
+    double rooflineS = std::max(warmS, coldTerms->front().memoryS);
+    byClass[cls].push_back(
+        {std::max(0.0, coldS - rooflineS), uncachedS, spec.label});
+  }
+  for (auto &[cls, ratios] : byClass) {
+    auto it = llvm::find_if(
+        data.classes, [&](const ClassResult &c) { return c.cls == cls; });
+    if (it == data.classes.end())
+      continue;
+    // Pooled (sum over sum): the kernels with the most DRAM traffic, whose
+    // difference of two timings is the least noisy, weigh most.
+    std::vector<double> v;
+    std::string labels;
+    double extra = 0, uncached = 0;
+    for (const Ratio &r : ratios) {
+      v.push_back(r.extraS / r.uncachedS);
+      extra += r.extraS;
+      uncached += r.uncachedS;
+      labels += (labels.empty() ? "" : "; ") + r.label;
+    }
+    std::sort(v.begin(), v.end());
+    double value = extra / uncached;
+    if (value <= 0.05) {
+      log(cls + ": no stall (" + num(value) + ")");
+      continue;
+    }
+    CurveFit &fit = it->fit;
+    fit.stall = value;
+    fit.stallLow = std::max(0.0, std::min(v.front(), value / 1.1));
+    fit.stallHigh = std::max(v.back(), value * 1.1);
+    fit.stallDerivation =
+        "extra time of " + std::to_string(v.size()) +
+        " kernels of the class with their data evicted from the caches (a "
+        "product streaming " +
+        bytesText(double(evictBytes)) +
+        " of weights runs between their runs) beyond the larger of their "
+        "time with warm caches and their memory term, per second of the "
+        "predicted transfer time of the bytes no cache holds; the sum of the extra times over the sum of the "
+        "transfer times of " +
+        labels + "; range the spread of the kernels' own ratios and at least "
+        "+-10%";
+    log(cls + ": stall " + num(value));
+  }
+  return llvm::Error::success();
+}
+
 llvm::Error Prober::validate(const TargetDescription &target) {
   struct Check {
     double ratio; // predicted / measured
@@ -1324,6 +1515,9 @@ llvm::Expected<std::string> Prober::run() {
   if (llvm::Error e = fit())
     return std::move(e);
   phase("fit");
+  if (llvm::Error e = measureStalls())
+    return std::move(e);
+  phase("cold caches");
 
   data.notes.insert(
       data.notes.begin(),

@@ -15,6 +15,7 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/Error.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,19 @@ GraphSpec launchChain(int length);
 
 /// The fixed grid of graphs, smaller with `quick`.
 std::vector<GraphSpec> buildGrid(bool quick);
+
+/// Kernels whose in-model cost of cold data the probe measures: each is
+/// timed alone (its data stays in the caches from run to run) and through
+/// `evicted`.
+std::vector<GraphSpec> buildStallGrid(bool quick);
+
+/// The kernel whose cache reach the probe sweeps, and its footprint.
+GraphSpec cacheReachKernel(double &footprintBytes);
+
+/// `g` followed by a product that streams `evictBytes` of weights: from
+/// one run to the next the kernel's data leaves the caches, as in a model
+/// whose footprint exceeds them.
+GraphSpec evicted(GraphSpec g, uint64_t evictBytes);
 
 /// Imports, compiles and times `spec`. Modules live in `context`.
 llvm::Expected<BenchResult> runBench(mlir::MLIRContext &context,

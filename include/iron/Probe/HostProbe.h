@@ -134,6 +134,9 @@ struct CurveFit {
   /// (0: none).
   double weightOps = 0, weightOpsLow = 0, weightOpsHigh = 0;
   std::optional<TileChoice> tiling;
+  /// The curve's `stall` (0: none) and how it was measured.
+  double stall = 0, stallLow = 0, stallHigh = 0;
+  std::string stallDerivation;
   /// Quality over the samples: root mean square of ln(predicted/measured)
   /// and the median of |predicted/measured - 1|.
   double rmsLogError = 0, medianAbsError = 0;
