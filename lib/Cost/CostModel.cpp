@@ -9,6 +9,7 @@
 
 #include "iron/Dialect/IronDialect.h"
 #include "iron/Passes/MemoryPlan.h"
+#include "iron/runtime/ConvPath.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/raw_ostream.h"
@@ -304,6 +305,36 @@ void simulateCaches(const TargetDescription &t,
     }
 }
 
+/// Whether a (Fused)Conv op with an NCHW input runs the runtime's im2col
+/// path (iron/runtime/ConvPath.h).
+bool isConv2dIm2col(Operation &op) {
+  if (op.getNumOperands() < 2 || op.getNumResults() != 1)
+    return false;
+  auto x = dyn_cast<ShapedType>(op.getOperand(0).getType());
+  auto w = dyn_cast<ShapedType>(op.getOperand(1).getType());
+  auto y = dyn_cast<ShapedType>(op.getResult(0).getType());
+  if (!x || !w || !y || !x.hasStaticShape() || !w.hasStaticShape() ||
+      !y.hasStaticShape() || x.getRank() != 4 || w.getRank() != 4 ||
+      y.getRank() != 4)
+    return false;
+  auto ints = [&](StringRef name) {
+    std::vector<int64_t> v;
+    if (auto a = op.getAttrOfType<ArrayAttr>(name))
+      for (Attribute e : a)
+        if (auto i = dyn_cast<IntegerAttr>(e))
+          v.push_back(i.getInt());
+    return v;
+  };
+  std::vector<int64_t> strides = ints("strides"), pads = ints("pads");
+  int64_t sw = strides.size() == 2 ? strides[1] : 1;
+  int64_t padL = pads.size() == 4 ? pads[1] : 0, padR = pads.size() == 4 ? pads[3] : 0;
+  int64_t wq = (x.getDimSize(3) + padL + padR + sw - 1) / sw;
+  int64_t taps = w.getDimSize(2) * w.getDimSize(3);
+  return rt::chooseConvPath(/*unit=*/false, /*flat=*/true, w.getDimSize(1),
+                            taps, y.getDimSize(2), y.getDimSize(3), wq) ==
+         rt::ConvPath::Im2col;
+}
+
 /// One op's counts as a kernel after the options; std::nullopt for ops that
 /// are not kernels (constants, views, the terminator).
 llvm::Expected<std::optional<KernelWork>>
@@ -369,6 +400,11 @@ kernelWork(Operation &op, const CostOptions &options, int64_t batch) {
   if (k.kernelClass == KernelClass::Depthwise && k.contraction &&
       k.contraction->stride > 1)
     k.curveClass += ".strided";
+  // A windowed 2-D convolution the runtime runs through an explicit im2col
+  // (small maps with large pads) is far slower per op than one on wide
+  // rows: class "contraction.conv.im2col" (then contraction.conv).
+  if (k.kernelClass == KernelClass::Conv && isConv2dIm2col(op))
+    k.curveClass += ".im2col";
   // An elementwise program costs what its slowest function costs; its
   // curve is keyed by that function ("Elementwise.Tanh").
   if (k.kind == "Elementwise")
@@ -615,7 +651,12 @@ double curveEta(const ComputeUnit &u, const KernelWork &k, int etaCorner) {
       k.contraction ? double(k.contraction->batch) * double(k.contraction->k) *
                           double(k.contraction->n)
                     : 0.0;
-  double eta = curve.evaluate(k.arithmeticOps(), etaCorner, weightElements);
+  double inputElements =
+      k.contraction ? double(k.contraction->batch) * double(k.contraction->m) *
+                          double(k.contraction->k)
+                    : 0.0;
+  double eta = curve.evaluate(k.arithmeticOps(), etaCorner, weightElements,
+                              inputElements);
   if (curve.tiling && k.contraction)
     eta *= curve.tiling->utilization(k.contraction->batch, k.contraction->m,
                                      k.contraction->n, k.contraction->k,

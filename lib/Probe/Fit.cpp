@@ -32,26 +32,28 @@ struct Prepared {
   double work; // ops + transcendentals x t
   double memoryS, overheadS, fixedComputeS;
   double weightElements; // batch x K x N of a contraction, else 0
+  double inputElements;  // batch x M x K of a contraction, else 0
   double tiling; // utilization of the tiling being tried
 };
 
 struct Params {
   bool saturating = false;
-  double eta = 1, halfOps = 0, weightOps = 0;
+  double eta = 1, halfOps = 0, weightOps = 0, inputOps = 0;
 };
 
-double etaOf(const Params &p, double ops, double weightElements) {
+double etaOf(const Params &p, const Prepared &s) {
   if (!p.saturating)
     return p.eta;
-  return ops <= 0 ? 0
-                  : p.eta * ops /
-                        (ops + p.halfOps + p.weightOps * weightElements);
+  return s.ops <= 0 ? 0
+                    : p.eta * s.ops /
+                          (s.ops + p.halfOps + p.weightOps * s.weightElements +
+                           p.inputOps * s.inputElements);
 }
 
 double predictPrepared(const Prepared &s, const Params &p, double peak) {
   double tc = s.fixedComputeS;
   if (s.work > 0) {
-    double eta = etaOf(p, s.ops, s.weightElements) * s.tiling;
+    double eta = etaOf(p, s) * s.tiling;
     tc += eta > 0 ? s.work / (peak * eta) : kInf;
   }
   return std::max(tc, s.memoryS) + s.overheadS;
@@ -143,6 +145,10 @@ std::vector<Prepared> prepare(llvm::ArrayRef<FitSample> samples, double t,
         s.shape ? double(s.shape->batch) * double(s.shape->k) *
                       double(s.shape->n)
                 : 0.0;
+    p.inputElements =
+        s.shape ? double(s.shape->batch) * double(s.shape->m) *
+                      double(s.shape->k)
+                : 0.0;
     p.tiling = 1;
     if (tiling && s.shape)
       p.tiling = tiling->utilization(s.shape->batch, s.shape->m, s.shape->n,
@@ -154,7 +160,8 @@ std::vector<Prepared> prepare(llvm::ArrayRef<FitSample> samples, double t,
 
 /// The best curve for prepared samples; returns the sum of squared errors.
 double fitPrepared(const std::vector<Prepared> &samples, double peak,
-                   bool allowSaturating, Params &out, double weightOps = 0) {
+                   bool allowSaturating, Params &out, double weightOps = 0,
+                   double inputOps = 0) {
   Params fixed;
   double fixedErr = kInf;
   fixed.eta = minimizeLog(
@@ -173,7 +180,7 @@ double fitPrepared(const std::vector<Prepared> &samples, double peak,
         [&](double eta) {
           Params p;
           p.saturating = true, p.eta = eta, p.halfOps = half;
-          p.weightOps = weightOps;
+          p.weightOps = weightOps, p.inputOps = inputOps;
           return sumSquaredLogError(samples, p, peak);
         },
         1e-7, 1.0, 35, err);
@@ -189,6 +196,7 @@ double fitPrepared(const std::vector<Prepared> &samples, double peak,
   double err;
   Params sat;
   sat.saturating = true, sat.halfOps = half, sat.weightOps = weightOps;
+  sat.inputOps = inputOps;
   sat.eta = bestEtaMax(half, &err);
   // The saturating curve has one parameter more: keep it only when it
   // explains clearly more (rms log error at least 10% lower).
@@ -235,6 +243,9 @@ EfficiencyCurve toCurve(const CurveFit &fit) {
     if (fit.weightOps > 0)
       c.params["weight_ops"] =
           q(fit.weightOps, fit.weightOpsLow, fit.weightOpsHigh);
+    if (fit.inputOps > 0)
+      c.params["input_ops"] =
+          q(fit.inputOps, fit.inputOpsLow, fit.inputOpsHigh);
   }
   if (fit.stall > 0)
     c.params["stall"] = q(fit.stall, fit.stallLow, fit.stallHigh);
@@ -252,7 +263,11 @@ double predictSeconds(const FitSample &s, const EfficiencyCurve &curve,
         s.shape ? double(s.shape->batch) * double(s.shape->k) *
                       double(s.shape->n)
                 : 0.0;
-    double eta = curve.evaluate(s.ops, 0, weightElements);
+    double inputElements =
+        s.shape ? double(s.shape->batch) * double(s.shape->m) *
+                      double(s.shape->k)
+                : 0.0;
+    double eta = curve.evaluate(s.ops, 0, weightElements, inputElements);
     if (curve.tiling && s.shape)
       eta *= curve.tiling->utilization(s.shape->batch, s.shape->m, s.shape->n,
                                        s.shape->k, s.shape->width);
@@ -294,12 +309,36 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples,
       if (p.saturating && err < 0.81 * bestErr)
         bestErr = err, best = p;
     }
+    // The M x K operand's cost (packing the input, an im2col), beside the
+    // weights' (one coordinate step each way): the same rule.
+    for (int pass = 0; pass < 2; ++pass) {
+      Params round = best;
+      for (int i = 0; i <= 20; ++i) {
+        double in = 1e-2 * std::pow(10.0, i * 0.25);
+        Params p;
+        double err = fitPrepared(prepared, peak, true, p,
+                                 round.saturating ? round.weightOps : 0, in);
+        if (p.saturating && err < (best.inputOps > 0 ? 1.0 : 0.81) * bestErr)
+          bestErr = err, best = p;
+      }
+      if (best.inputOps <= 0)
+        break;
+      round = best;
+      for (int i = 0; i <= 20; ++i) {
+        double w = i == 0 ? 0.0 : 1e-2 * std::pow(10.0, (i - 1) * 0.25);
+        Params p;
+        double err = fitPrepared(prepared, peak, true, p, w, round.inputOps);
+        if (p.saturating && err < bestErr)
+          bestErr = err, best = p;
+      }
+    }
   }
   fit.kind = best.saturating ? EfficiencyCurve::Kind::Saturating
                              : EfficiencyCurve::Kind::Fixed;
   fit.eta = best.eta;
   fit.halfOps = best.halfOps;
   fit.weightOps = best.saturating ? best.weightOps : 0;
+  fit.inputOps = best.saturating ? best.inputOps : 0;
   fit.tiling = bestTile;
 
   // Quality and ranges from the residuals of the chosen curve.
@@ -328,6 +367,8 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples,
     fit.halfOpsHigh = fit.halfOps * std::exp(q);
     fit.weightOpsLow = fit.weightOps * std::exp(-q);
     fit.weightOpsHigh = fit.weightOps * std::exp(q);
+    fit.inputOpsLow = fit.inputOps * std::exp(-q);
+    fit.inputOpsHigh = fit.inputOps * std::exp(q);
   }
   return fit;
 }

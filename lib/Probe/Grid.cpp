@@ -10,6 +10,8 @@
 
 #include "Microbench.h"
 
+#include "iron/runtime/ConvPath.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -683,6 +685,28 @@ std::vector<GraphSpec> buildGrid(bool quick) {
                                                {256, 56, 512, 1, 2},
                                                {1024, 14, 2048, 1, 2}})
         all.push_back(conv(c, hw, m, k, s, 1, "contraction.conv"));
+  }
+  // Windowed convolutions the runtime runs through an explicit im2col
+  // (small maps, wide pads), a class of their own.
+  {
+    std::vector<GraphSpec> v;
+    for (int64_t c : {1, 3, 16, 64, 256})
+      for (int64_t m : {16, 64, 256})
+        for (int64_t hw : {4, 5, 7, 10, 14})
+          for (int64_t k : {3, 5, 7})
+            for (int64_t s : {1, 2}) {
+              int64_t pad = k / 2, out = (hw + 2 * pad - k) / s + 1;
+              int64_t wq = (hw + 2 * pad + s - 1) / s;
+              if (k > hw + 2 * pad ||
+                  rt::chooseConvPath(false, true, c, k * k, out, out, wq) !=
+                      rt::ConvPath::Im2col)
+                continue;
+              GraphSpec g = conv(c, hw, m, k, s, 1, "contraction.conv.im2col");
+              if (g.macs < 1e4 || g.macs > 2e8)
+                continue;
+              v.push_back(g);
+            }
+    add(spread(v, quick ? 2 : 12, macsKey));
   }
   // 1x1 convolutions.
   {

@@ -207,6 +207,13 @@ void writeCurve(std::string &y, const std::string &indent, const CurveFit &fit,
                 ""};
       y += indent + "  weight_ops: " + quantity(w, "") + "\n";
     }
+    if (fit.inputOps > 0) {
+      Measure in{fit.inputOps, fit.inputOpsLow, fit.inputOpsHigh,
+                 "ops each element of the M x K operand adds to half_ops "
+                 "(packing the input, an im2col); fitted with eta_max",
+                 ""};
+      y += indent + "  input_ops: " + quantity(in, "") + "\n";
+    }
   }
   if (fit.stall > 0) {
     Measure st{fit.stall, fit.stallLow, fit.stallHigh, fit.stallDerivation,

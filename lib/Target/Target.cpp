@@ -47,6 +47,7 @@ const char *const kRoleNames[] = {"activations", "weights", "code"};
 const char *const kKernelClassNames[] = {"contraction",
                                          "contraction.gemm",
                                          "contraction.conv",
+                                         "contraction.conv.im2col",
                                          "contraction.conv_pointwise",
                                          "contraction.depthwise",
                                          "contraction.depthwise.strided",
@@ -94,7 +95,8 @@ StringRef stringifyMemoryRole(MemoryRole r) {
 //===----------------------------------------------------------------------===//
 
 double EfficiencyCurve::evaluate(double ops, int corner,
-                                 double weightElements) const {
+                                 double weightElements,
+                                 double inputElements) const {
   // eta grows with eta/eta_max and shrinks with half_ops.
   auto param = [&](const char *name, bool etaGrowsWithIt) {
     auto it = params.find(name);
@@ -112,7 +114,8 @@ double EfficiencyCurve::evaluate(double ops, int corner,
     break;
   case Kind::Saturating: {
     double half = param("half_ops", false) +
-                  param("weight_ops", false) * std::max(0.0, weightElements);
+                  param("weight_ops", false) * std::max(0.0, weightElements) +
+                  param("input_ops", false) * std::max(0.0, inputElements);
     eta = ops <= 0 ? 0.0 : param("eta_max", true) * ops / (ops + half);
     break;
   }
@@ -883,7 +886,7 @@ void TargetParser::parseCurve(const YNode &n, const std::string &field,
   for (auto &r : required)
     allowed.push_back(r.first);
   if (e.kind == EfficiencyCurve::Kind::Saturating)
-    allowed.push_back("weight_ops");
+    allowed.push_back("weight_ops"), allowed.push_back("input_ops");
   allowed.push_back("stall");
   if (!checkKeys(*params, pf, allowed))
     return;
@@ -900,6 +903,12 @@ void TargetParser::parseCurve(const YNode &n, const std::string &field,
       return;
     if (q)
       e.params["weight_ops"] = std::move(*q);
+    std::optional<Quantity> in;
+    if (!getQuantity(*params, "input_ops", pf, source, Constraint::Positive,
+                     in, false))
+      return;
+    if (in)
+      e.params["input_ops"] = std::move(*in);
   }
   {
     std::optional<Quantity> q;

@@ -175,6 +175,37 @@ TEST(HostProbe, FitRecoversWeightCost) {
   EXPECT_EQ(toCurve(fit).params.count("weight_ops"), 1u);
 }
 
+TEST(HostProbe, FitRecoversInputCost) {
+  // Convolutions with few output channels pay for packing their M x K
+  // operand (an im2col): eta = 0.7 W / (W + 1e4 + 8 M K).
+  EfficiencyCurve truth = saturating(0.7, 1e4);
+  truth.params["input_ops"].value = 8;
+  double peak = 1e11;
+  std::vector<FitSample> samples;
+  for (int64_t m : {49, 784, 3136, 12544})
+    for (int64_t n : {16, 64, 256})
+      for (int64_t k : {27, 144, 576}) {
+        FitSample s;
+        s.ops = 2.0 * double(m * n * k);
+        s.shape = ContractionShape{1, m, n, k};
+        s.measuredS = predictSeconds(s, truth, peak, 1);
+        samples.push_back(s);
+      }
+  FitOptions o;
+  o.peakOpsPerS = peak;
+  o.fitWeightOps = true;
+  CurveFit fit = fitCurve(samples, o);
+  ASSERT_EQ(fit.kind, EfficiencyCurve::Kind::Saturating);
+  // Candidates step by 10^(1/4): 8 lies between 5.6 and 10.
+  EXPECT_GT(fit.inputOps, 5);
+  EXPECT_LT(fit.inputOps, 11);
+  EXPECT_LT(fit.rmsLogError, 0.05);
+  EfficiencyCurve c = toCurve(fit);
+  EXPECT_EQ(c.params.count("input_ops"), 1u);
+  // The curve as the target file states it charges the M x K operand.
+  EXPECT_LT(c.evaluate(2e6, 0, 0, 1e5), c.evaluate(2e6));
+}
+
 TEST(HostProbe, FitRecoversRowTiling) {
   // Depthwise-like kernels whose output rows pad to vectors of 16.
   EfficiencyCurve truth = fixedCurve(0.3);

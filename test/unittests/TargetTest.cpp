@@ -1254,6 +1254,15 @@ TEST_F(TargetErrorTest, KernelCurveErrors) {
   expectError(text, lineOf(text, "weight_ops: 1}"),
               "compute[0].efficiency.kernels.Elementwise.params.weight_ops",
               "unknown field 'weight_ops'");
+  text = edit("params: {eta: 0.08}", "params: {eta: 0.08, input_ops: 1}");
+  expectError(text, lineOf(text, "input_ops: 1}"),
+              "compute[0].efficiency.kernels.Elementwise.params.input_ops",
+              "unknown field 'input_ops'");
+  text = edit("weight_ops: 2}", "weight_ops: 2, input_ops: 0}");
+  expectError(text, lineOf(text, "input_ops: 0"),
+              "compute[0].efficiency.classes.contraction.depthwise.strided."
+              "params.input_ops",
+              "must be positive");
   text = edit("weight_ops: 2}", "weight_ops: -2}");
   expectError(text, lineOf(text, "weight_ops: -2"),
               "compute[0].efficiency.classes.contraction.depthwise.strided."

@@ -133,6 +133,9 @@ struct CurveFit {
   /// Saturating contraction curves: ops per element of the K x N operand
   /// (0: none).
   double weightOps = 0, weightOpsLow = 0, weightOpsHigh = 0;
+  /// Saturating contraction curves: ops per element of the M x K operand
+  /// (0: none).
+  double inputOps = 0, inputOpsLow = 0, inputOpsHigh = 0;
   std::optional<TileChoice> tiling;
   /// The curve's `stall` (0: none) and how it was measured.
   double stall = 0, stallLow = 0, stallHigh = 0;

@@ -93,11 +93,14 @@ struct EfficiencyCurve {
   /// The curve for a kernel of `ops` operations (clamped to `range` where
   /// given). `corner` picks the parameters: 0 their nominal values, +1 the
   /// ends of their ranges that make eta largest, -1 smallest. A saturating
-  /// curve's optional `weight_ops` adds that many ops to half_ops per
+  /// curve's optional `input_ops` adds that many ops to half_ops per
+  /// element of a contraction's M x K operand (`inputElements`: batch x M x
+  /// K; packing it, an im2col), and `weight_ops` per
   /// element of a contraction's K x N operand (`weightElements`: batch x
   /// K x N; the cost of reading and packing it once).
   double evaluate(double ops, int corner = 0,
-                  double weightElements = 0) const;
+                  double weightElements = 0,
+                  double inputElements = 0) const;
   /// The optional `stall` parameter (0 when absent): the time a byte that
   /// no cache holds adds on top of the roofline, in units of its level's
   /// transfer time. `corner` as for evaluate (+1: the fast end).

@@ -28,6 +28,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "iron/runtime/ConvPath.h"
 #include "kernels/optimized/Depthwise.h"
 #include "kernels/optimized/Epilogue.h"
 #include "kernels/optimized/Families.h"
@@ -75,9 +76,8 @@ Status readConv(const KernelContext &ctx, ConvShape &s) {
   return Status::Ok;
 }
 
-enum class Path { Pointwise, Depthwise, Wide, Im2col };
+using Path = ConvPath;
 
-constexpr int kMaxDepthwiseTaps = 64;
 /// Output columns a wide band aims for, and floats an im2col band aims for.
 constexpr int64_t kWideBandCols = 2048;
 constexpr int64_t kIm2colBandFloats = int64_t(1) << 17;
@@ -125,18 +125,15 @@ Plan makePlan(const ConvShape &s) {
     p.usedOff = off;
     off += align64(size_t(p.phases));
   }
-  if (unit) {
-    p.path = Path::Pointwise;
+  p.path = chooseConvPath(unit, flat, s.Cg, s.taps, OH, OW, p.Wq);
+  if (p.path == Path::Pointwise) {
     p.gemmOff = off;
     off += sgemmScratchBytes(s.Mg, s.outSize, s.K);
-  } else if (flat && s.Cg == 1 && s.taps <= kMaxDepthwiseTaps) {
-    p.path = Path::Depthwise;
+  } else if (p.path == Path::Depthwise) {
     p.padFloats = p.phases * p.plane + p.Wq + 64;
     p.padOff = off;
     off += align64(size_t(p.padFloats) * sizeof(float));
-  } else if (flat && ((OH - 1) * p.Wq + OW + 15) / 16 * 5 <= (OH * OW + 15) / 16 * 6) {
-    // At most 20% more 16-float vectors of output than im2col would take.
-    p.path = Path::Wide;
+  } else if (p.path == Path::Wide) {
     p.padFloats = s.Cg * p.phases * p.plane + p.Wq + 64;
     p.padOff = off;
     off += align64(size_t(p.padFloats) * sizeof(float));
@@ -152,7 +149,6 @@ Plan makePlan(const ConvShape &s) {
     p.gemmOff = off;
     off += sgemmScratchBytes(s.Mg, cols, s.K);
   } else {
-    p.path = Path::Im2col;
     p.bandCols = minI(s.outSize, maxI(64, kIm2colBandFloats / maxI(s.K, 1) / 32 * 32));
     p.colOff = off;
     off += align64(size_t(s.K * p.bandCols) * sizeof(float));
