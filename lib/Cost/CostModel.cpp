@@ -305,18 +305,18 @@ void simulateCaches(const TargetDescription &t,
     }
 }
 
-/// Whether a (Fused)Conv op with an NCHW input runs the runtime's im2col
-/// path (iron/runtime/ConvPath.h).
-bool isConv2dIm2col(Operation &op) {
+/// The path the runtime's optimized kernel runs a windowed (Fused)Conv
+/// with an NCHW input on (iron/runtime/ConvPath.h); nullopt for others.
+std::optional<rt::ConvPath> conv2dPath(Operation &op) {
   if (op.getNumOperands() < 2 || op.getNumResults() != 1)
-    return false;
+    return std::nullopt;
   auto x = dyn_cast<ShapedType>(op.getOperand(0).getType());
   auto w = dyn_cast<ShapedType>(op.getOperand(1).getType());
   auto y = dyn_cast<ShapedType>(op.getResult(0).getType());
   if (!x || !w || !y || !x.hasStaticShape() || !w.hasStaticShape() ||
       !y.hasStaticShape() || x.getRank() != 4 || w.getRank() != 4 ||
       y.getRank() != 4)
-    return false;
+    return std::nullopt;
   auto ints = [&](StringRef name) {
     std::vector<int64_t> v;
     if (auto a = op.getAttrOfType<ArrayAttr>(name))
@@ -331,8 +331,7 @@ bool isConv2dIm2col(Operation &op) {
   int64_t wq = (x.getDimSize(3) + padL + padR + sw - 1) / sw;
   int64_t taps = w.getDimSize(2) * w.getDimSize(3);
   return rt::chooseConvPath(/*unit=*/false, /*flat=*/true, w.getDimSize(1),
-                            taps, y.getDimSize(2), y.getDimSize(3), wq) ==
-         rt::ConvPath::Im2col;
+                            taps, y.getDimSize(2), y.getDimSize(3), wq);
 }
 
 /// One op's counts as a kernel after the options; std::nullopt for ops that
@@ -402,9 +401,18 @@ kernelWork(Operation &op, const CostOptions &options, int64_t batch) {
     k.curveClass += ".strided";
   // A windowed 2-D convolution the runtime runs through an explicit im2col
   // (small maps with large pads) is far slower per op than one on wide
-  // rows: class "contraction.conv.im2col" (then contraction.conv).
-  if (k.kernelClass == KernelClass::Conv && isConv2dIm2col(op))
-    k.curveClass += ".im2col";
+  // rows: class "contraction.conv.im2col" (then contraction.conv). One
+  // with a single input channel runs the depthwise kernel, once per output
+  // channel: the depthwise classes.
+  if (k.kernelClass == KernelClass::Conv)
+    if (std::optional<rt::ConvPath> path = conv2dPath(op)) {
+      if (*path == rt::ConvPath::Im2col)
+        k.curveClass += ".im2col";
+      else if (*path == rt::ConvPath::Depthwise)
+        k.curveClass = k.contraction && k.contraction->stride > 1
+                           ? "contraction.depthwise.strided"
+                           : "contraction.depthwise";
+    }
   // An elementwise program costs what its slowest function costs; its
   // curve is keyed by that function ("Elementwise.Tanh").
   if (k.kind == "Elementwise")
@@ -731,7 +739,7 @@ const MemoryLevel *placeData(const TargetDescription &t, MemoryRole role,
 
 struct Evaluation {
   double computeS = 0, memoryS = 0, overheadS = 0, latencyS = 0;
-  /// Time the bytes no cache holds add beyond the roofline.
+  /// Time the bytes no cache holds add to the compute.
   double memoryStallS = 0;
   /// The part of computeS spent in a fused epilogue.
   double epilogueS = 0;
@@ -843,8 +851,8 @@ Evaluation evaluate(const Context &c, const KernelWork &k,
     if (al && k.activationBytes > 0)
       e.bytesByLevel[al->name] += k.activationBytes;
   }
-  // The bytes no cache holds stall the kernel beyond the roofline by the
-  // curve's `stall` times their transfer time (0 without simulated caches).
+  // The bytes no cache holds stall the kernel's compute by the curve's
+  // `stall` times their transfer time (0 without simulated caches).
   double stall = k.simulated ? curveStall(u, k, -corner) : 0.0;
   for (const auto &kv : e.bytesByLevel) {
     const MemoryLevel *l = t.findMemory(kv.first);
@@ -876,8 +884,10 @@ Evaluation evaluate(const Context &c, const KernelWork &k,
       e.overheadS += k.activationWriteBytes / link;
   }
 
+  // The core waits out the stall: it adds to the compute, under the
+  // bandwidth bound.
   e.latencyS =
-      std::max(e.computeS, e.memoryS) + e.memoryStallS + e.overheadS;
+      std::max(e.computeS + e.memoryStallS, e.memoryS) + e.overheadS;
 
   e.computeEnergyJ = (macOps * pjPerOp(t, choice.macPrecision, corner) +
                       arithOps * pjPerOp(t, choice.arithPrecision, corner)) *

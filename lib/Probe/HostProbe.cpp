@@ -379,8 +379,9 @@ struct KernelTerms {
   /// compute time; the kernel's whole compute time.
   double epilogueWork = 0, epilogueS = 0, computeS = 0;
   double ops = 0, transcendentals = 0, memoryS = 0, overheadS = 0, latencyS = 0;
-  /// Transfer time of the bytes no cache holds (the unit `stall` scales).
-  double uncachedS = 0;
+  /// Transfer time of the bytes no cache holds (the unit `stall` scales),
+  /// and the stall the target charges for them.
+  double uncachedS = 0, stallS = 0;
   std::optional<ContractionShape> shape;
 };
 
@@ -648,7 +649,8 @@ costTerms(ModuleOp module, const TargetDescription &target) {
     t.ops = k.ops;
     t.transcendentals = k.transcendentals;
     t.memoryS = k.memoryS;
-    t.overheadS = k.overheadS + k.memoryStallS;
+    t.overheadS = k.overheadS;
+    t.stallS = k.memoryStallS;
     t.latencyS = k.latencyS.value;
     for (const auto &[level, bytes] : k.bytesByLevel)
       if (const MemoryLevel *l = target.findMemory(level))
@@ -1061,6 +1063,7 @@ llvm::Error Prober::fit() {
       s.transcendentals = t.transcendentals;
       s.memoryS = t.memoryS;
       s.overheadS = t.overheadS;
+      s.fixedComputeS = t.stallS;
       s.shape = t.shape;
       s.label = r.spec.label;
       ++data.kernelCount;
@@ -1238,7 +1241,7 @@ llvm::Error Prober::fit() {
       s.ops = t.epilogueWork;
       s.memoryS = t.memoryS;
       s.overheadS = t.overheadS;
-      s.fixedComputeS = std::max(0.0, t.computeS - t.epilogueS);
+      s.fixedComputeS = std::max(0.0, t.computeS - t.epilogueS) + t.stallS;
       s.label = e.record->spec.label;
       byEpilogue[t.epilogueVariant].push_back(s);
     }
@@ -1381,12 +1384,12 @@ llvm::Error Prober::measureStalls() {
         ", predicted DRAM time " + seconds(uncachedS) + " (" + cls + ")");
     if (uncachedS <= 0.02 * warmS)
       continue;
-    // Beyond the roofline: the warm time stands for the compute, the cold
-    // graph's memory term for the transfers (memory-bound kernels such as a
-    // matrix-vector product stream their weights at about that rate).
-    double rooflineS = std::max(warmS, coldTerms->front().memoryS);
-    byClass[cls].push_back(
-        {std::max(0.0, coldS - rooflineS), uncachedS, spec.label});
+    // The cost model adds the stall to the compute (the warm time), under
+    // the cold graph's bandwidth bound: a kernel that the bound explains
+    // (a matrix-vector product streaming its weights) adds nothing.
+    double extraS =
+        coldS > coldTerms->front().memoryS ? coldS - warmS : 0.0;
+    byClass[cls].push_back({std::max(0.0, extraS), uncachedS, spec.label});
   }
   for (auto &[cls, ratios] : byClass) {
     auto it = llvm::find_if(
@@ -1419,8 +1422,9 @@ llvm::Error Prober::measureStalls() {
         " kernels of the class with their data evicted from the caches (a "
         "product streaming " +
         bytesText(double(evictBytes)) +
-        " of weights runs between their runs) beyond the larger of their "
-        "time with warm caches and their memory term, per second of the "
+        " of weights runs between their runs) over their time with warm "
+        "caches (when their memory term does not explain it), per second of "
+        "the "
         "predicted transfer time of the bytes no cache holds; the sum of the extra times over the sum of the "
         "transfer times of " +
         labels + "; range the spread of the kernels' own ratios and at least "

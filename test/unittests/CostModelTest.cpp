@@ -536,6 +536,31 @@ func.func @main(%x: tensor<1x4x8x8xf32>, %c: tensor<1x4x1x1xf32>, %w: tensor<4x1
   EXPECT_NEAR(dw.computeS - dw.epilogueS, 1152 / (1e9 * 0.1), 1e-15);
 }
 
+// Windowed convolutions are costed by the path the runtime's optimized
+// kernel takes (iron/runtime/ConvPath.h): wide rows, an explicit im2col
+// (small map, wide pads), or the depthwise kernel (one input channel).
+TEST_F(CostModelTest, ConvolutionsTakeTheRuntimesPath) {
+  parse(R"(
+func.func @main(%x: tensor<1x16x32x32xf32>, %s: tensor<1x16x7x7xf32>, %m: tensor<1x1x49x10xf32>) -> (tensor<1x16x32x32xf32>, tensor<1x16x7x7xf32>, tensor<1x8x25x5xf32>) {
+  %w3 = "iron.Constant"() <{value = dense<1.0> : tensor<16x16x3x3xf32>}> : () -> tensor<16x16x3x3xf32>
+  %w5 = "iron.Constant"() <{value = dense<1.0> : tensor<16x16x5x5xf32>}> : () -> tensor<16x16x5x5xf32>
+  %w1 = "iron.Constant"() <{value = dense<1.0> : tensor<8x1x3x3xf32>}> : () -> tensor<8x1x3x3xf32>
+  %a = "iron.Conv"(%x, %w3) <{pads = [1, 1, 1, 1]}> : (tensor<1x16x32x32xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x32x32xf32> loc("wide")
+  %b = "iron.Conv"(%s, %w5) <{pads = [2, 2, 2, 2]}> : (tensor<1x16x7x7xf32>, tensor<16x16x5x5xf32>) -> tensor<1x16x7x7xf32> loc("im2col")
+  %c = "iron.Conv"(%m, %w1) <{pads = [1, 1, 1, 1], strides = [2, 2]}> : (tensor<1x1x49x10xf32>, tensor<8x1x3x3xf32>) -> tensor<1x8x25x5xf32> loc("direct")
+  return %a, %b, %c : tensor<1x16x32x32xf32>, tensor<1x16x7x7xf32>, tensor<1x8x25x5xf32>
+}
+)");
+  ModelCost c = analyze(target(kCpu));
+  ASSERT_EQ(c.kernels.size(), 3u);
+  EXPECT_EQ(c.kernels[0].curveClass, "contraction.conv");
+  EXPECT_EQ(c.kernels[1].curveClass, "contraction.conv.im2col");
+  // kCpu has no conv classes: both fall back to the default curve.
+  EXPECT_EQ(c.kernels[1].curve, "default");
+  EXPECT_EQ(c.kernels[2].curveClass, "contraction.depthwise.strided");
+  EXPECT_EQ(c.kernels[2].curve, "classes.contraction.depthwise.strided");
+}
+
 // Weights stay in the cache only when the arena fits beside them.
 TEST_F(CostModelTest, WeightsShareTheCacheWithTheArena) {
   // 400 bytes of weights; x and y 400 bytes each: the arena fits beside.
@@ -604,7 +629,7 @@ func.func @main(%x: tensor<1x5000xf32>, %z: tensor<1x50000xf32>) -> (tensor<1x50
   double dramS = late.bytesByLevel.at("dram") / 1e10;
   EXPECT_NEAR(late.memoryStallS, 2 * dramS, 1e-15);
   EXPECT_NEAR(late.latencyS.value,
-              std::max(late.computeS, late.memoryS) + late.memoryStallS +
+              std::max(late.computeS + late.memoryStallS, late.memoryS) +
                   late.overheadS,
               1e-15);
   // Without `cache: true` data is placed by size as before, with no stall:

@@ -80,9 +80,10 @@ struct KernelCost {
   /// A fused epilogue's own work (part of `ops`/`transcendentals`) and the
   /// part of computeS it takes.
   double epilogueOps = 0, epilogueTranscendentals = 0, epilogueS = 0;
-  /// Terms in seconds (nominal): latency = max(compute, memory) + stall +
+  /// Terms in seconds (nominal): latency = max(compute + stall, memory) +
   /// overhead. memoryS is the slowest level's transfer time; memoryStallS
-  /// what the bytes no cache holds add beyond it (the curve's `stall`).
+  /// what the bytes no cache holds add to the compute (the curve's
+  /// `stall`).
   double computeS = 0, memoryS = 0, memoryStallS = 0, overheadS = 0;
   Bound bound = Bound::Compute;
   Interval latencyS, energyJ;
