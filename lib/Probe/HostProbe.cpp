@@ -28,6 +28,7 @@
 #include "llvm/Support/Format.h"
 
 #include <algorithm>
+#include <random>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -936,6 +937,10 @@ llvm::Error Prober::measureOverhead() {
 
 llvm::Error Prober::measureGrid() {
   std::vector<GraphSpec> grid = buildGrid(opts.quick);
+  // In a fixed shuffled order: on a shared host a burst of another
+  // tenant's load then slows kernels of every class a little, which the
+  // fits average out, instead of one class a lot, which biases its curve.
+  std::shuffle(grid.begin(), grid.end(), std::mt19937(20261207));
   BenchBudget b = budget();
   for (const GraphSpec &spec : grid) {
     auto result = runBench(*context, spec, b);
