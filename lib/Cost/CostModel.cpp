@@ -739,8 +739,9 @@ const MemoryLevel *placeData(const TargetDescription &t, MemoryRole role,
 
 struct Evaluation {
   double computeS = 0, memoryS = 0, overheadS = 0, latencyS = 0;
-  /// Time the bytes no cache holds add to the compute.
-  double memoryStallS = 0;
+  /// Transfer time of the activation bytes no cache holds, and the time
+  /// they add to the compute (stallBaseS x the curve's `stall`).
+  double stallBaseS = 0, memoryStallS = 0;
   /// The part of computeS spent in a fused epilogue.
   double epilogueS = 0;
   double energyJ = 0;
@@ -840,8 +841,17 @@ Evaluation evaluate(const Context &c, const KernelWork &k,
                                       c.arenaBytes, /*skipCaches=*/true);
     if (wl && k.missedWeightBytes > 0)
       e.bytesByLevel[wl->name] += k.missedWeightBytes;
-    if (al && k.missedActivationBytes > 0)
+    if (al && k.missedActivationBytes > 0) {
       e.bytesByLevel[al->name] += k.missedActivationBytes;
+      // Activations that no cache holds stall the kernel's compute by the
+      // curve's `stall` times their transfer time. Weights do not: kernels
+      // read them in packed panels, in order, which the hardware prefetches.
+      if (al->bandwidthBytesPerS)
+        e.stallBaseS = k.missedActivationBytes /
+                       (rate(*al->bandwidthBytesPerS, corner) *
+                        Scales::get(scales.bandwidth, al->name));
+      e.memoryStallS = curveStall(u, k, -corner) * e.stallBaseS;
+    }
   } else {
     const MemoryLevel *wl = placeWeights(t, c.modelWeightBytes, c.arenaBytes);
     const MemoryLevel *al =
@@ -851,17 +861,12 @@ Evaluation evaluate(const Context &c, const KernelWork &k,
     if (al && k.activationBytes > 0)
       e.bytesByLevel[al->name] += k.activationBytes;
   }
-  // The bytes no cache holds stall the kernel's compute by the curve's
-  // `stall` times their transfer time (0 without simulated caches).
-  double stall = k.simulated ? curveStall(u, k, -corner) : 0.0;
   for (const auto &kv : e.bytesByLevel) {
     const MemoryLevel *l = t.findMemory(kv.first);
     if (l->bandwidthBytesPerS) {
       double bw = rate(*l->bandwidthBytesPerS, corner) *
                   Scales::get(scales.bandwidth, l->name);
       e.memoryS = std::max(e.memoryS, kv.second / bw);
-      if (!l->cache)
-        e.memoryStallS += stall * kv.second / bw;
     }
     if (l->energyPjPerByte)
       e.dataEnergyJ += kv.second * cost(*l->energyPjPerByte, corner) * 1e-12;
@@ -1041,6 +1046,7 @@ llvm::Expected<ModelCost> analyzeModel(ModuleOp module,
     kc.computeS = e.computeS;
     kc.memoryS = e.memoryS;
     kc.memoryStallS = e.memoryStallS;
+    kc.stallBaseS = e.stallBaseS;
     kc.overheadS = e.overheadS;
     kc.bound = Bound::Compute;
     if (e.memoryS > e.computeS)

@@ -380,8 +380,8 @@ struct KernelTerms {
   /// compute time; the kernel's whole compute time.
   double epilogueWork = 0, epilogueS = 0, computeS = 0;
   double ops = 0, transcendentals = 0, memoryS = 0, overheadS = 0, latencyS = 0;
-  /// Transfer time of the bytes no cache holds (the unit `stall` scales),
-  /// and the stall the target charges for them.
+  /// Transfer time of the activation bytes no cache holds (the unit
+  /// `stall` scales), and the stall the target charges for them.
   double uncachedS = 0, stallS = 0;
   std::optional<ContractionShape> shape;
 };
@@ -653,10 +653,7 @@ costTerms(ModuleOp module, const TargetDescription &target) {
     t.overheadS = k.overheadS;
     t.stallS = k.memoryStallS;
     t.latencyS = k.latencyS.value;
-    for (const auto &[level, bytes] : k.bytesByLevel)
-      if (const MemoryLevel *l = target.findMemory(level))
-        if (!l->cache && l->bandwidthBytesPerS)
-          t.uncachedS += bytes / l->bandwidthBytesPerS->value;
+    t.uncachedS = k.stallBaseS;
     t.variant = k.variant;
     t.curve = k.curve;
     t.epilogueVariant = k.epilogueVariant;
@@ -1429,9 +1426,8 @@ llvm::Error Prober::measureStalls() {
         bytesText(double(evictBytes)) +
         " of weights runs between their runs) over their time with warm "
         "caches (when their memory term does not explain it), per second of "
-        "the "
-        "predicted transfer time of the bytes no cache holds; the sum of the extra times over the sum of the "
-        "transfer times of " +
+        "the predicted transfer time of the activation bytes no cache holds; "
+        "the sum of the extra times over the sum of the transfer times of " +
         labels + "; range the spread of the kernels' own ratios and at least "
         "+-10%";
     log(cls + ": stall " + num(value));

@@ -82,9 +82,12 @@ struct KernelCost {
   double epilogueOps = 0, epilogueTranscendentals = 0, epilogueS = 0;
   /// Terms in seconds (nominal): latency = max(compute + stall, memory) +
   /// overhead. memoryS is the slowest level's transfer time; memoryStallS
-  /// what the bytes no cache holds add to the compute (the curve's
-  /// `stall`).
+  /// what the activation bytes no cache holds add to the compute (the
+  /// curve's `stall`).
   double computeS = 0, memoryS = 0, memoryStallS = 0, overheadS = 0;
+  /// Transfer time of the activation bytes no cache holds (what `stall`
+  /// multiplies; 0 without simulated caches).
+  double stallBaseS = 0;
   Bound bound = Bound::Compute;
   Interval latencyS, energyJ;
   /// Share of the model's nominal latency.

@@ -101,8 +101,8 @@ struct EfficiencyCurve {
   double evaluate(double ops, int corner = 0,
                   double weightElements = 0,
                   double inputElements = 0) const;
-  /// The optional `stall` parameter (0 when absent): the time a byte that
-  /// no cache holds adds to the compute term, in units of its level's
+  /// The optional `stall` parameter (0 when absent): the time an activation
+  /// byte that no cache holds adds to the compute term, in units of its level's
   /// transfer time. `corner` as for evaluate (+1: the fast end).
   double stall(int corner = 0) const;
 };
