@@ -20,6 +20,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <sstream>
 #include <string>
@@ -478,6 +479,105 @@ TEST(OptimizedSgemm, RowPointersBiasAccumulate) {
     }
     opt::forceIsa(saved);
   }
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+struct PoolCase {
+  const char *kind;
+  int64_t n, c;
+  std::vector<int64_t> in, kernel, strides, pads; // pads: begins then ends
+  bool ceil = false, includePad = false;
+};
+
+/// ONNX's output dim: floor or ceil, and with ceil a last window that
+/// starts inside the end pads is dropped.
+int64_t poolOut(int64_t in, int64_t k, int64_t s, int64_t padBegin, int64_t padEnd, bool ceil) {
+  int64_t span = in + padBegin + padEnd - k;
+  int64_t o = (ceil ? (span + s - 1) / s : span / s) + 1;
+  if (ceil && (o - 1) * s >= in + padBegin)
+    --o;
+  return o;
+}
+
+int runPool(std::mt19937 &rng, const PoolCase &k) {
+  size_t nsp = k.in.size();
+  std::vector<int64_t> xs = {k.n, k.c}, ys = {k.n, k.c};
+  for (size_t i = 0; i < nsp; ++i) {
+    xs.push_back(k.in[i]);
+    ys.push_back(poolOut(k.in[i], k.kernel[i], k.strides[i], k.pads[i], k.pads[i + nsp], k.ceil));
+  }
+  OwnedTensor x = randomTensor(rng, xs);
+  std::vector<AttrSpec> attrs = {ints("kernel_shape", k.kernel), ints("strides", k.strides),
+                                 ints("pads", k.pads), integer("ceil_mode", k.ceil)};
+  if (!std::strcmp(k.kind, "AveragePool"))
+    attrs.push_back(integer("count_include_pad", k.includePad));
+  std::ostringstream what;
+  what << k.kind << " N" << k.n << " C" << k.c << " in" << shapeString(k.in) << " k"
+       << shapeString(k.kernel) << " s" << shapeString(k.strides) << " p" << shapeString(k.pads)
+       << (k.ceil ? " ceil" : "") << (k.includePad ? " include_pad" : "");
+  return compareKernels(k.kind, attrs, {&x}, ys, what.str());
+}
+
+TEST(OptimizedPool, Windows) {
+  std::mt19937 rng(3);
+  std::vector<PoolCase> cases = {
+      // The zoo's shapes: ResNet's 3x3/2 stem pool, SqueezeNet's ceil_mode
+      // pools, KWS's whole-map average, CIFAR ResNet's 8x8 average.
+      {"MaxPool", 1, 8, {112, 112}, {3, 3}, {2, 2}, {1, 1, 1, 1}},
+      {"MaxPool", 1, 5, {55, 55}, {3, 3}, {2, 2}, {0, 0, 0, 0}, true},
+      {"MaxPool", 2, 3, {13, 13}, {3, 3}, {2, 2}, {0, 0, 0, 0}, true},
+      {"AveragePool", 1, 64, {25, 5}, {25, 5}, {1, 1}, {0, 0, 0, 0}},
+      {"AveragePool", 1, 16, {8, 8}, {8, 8}, {1, 1}, {0, 0, 0, 0}},
+      {"MaxPool", 2, 7, {5, 9}, {5, 9}, {1, 1}, {0, 0, 0, 0}},
+      {"AveragePool", 1, 5, {6, 6}, {6, 6}, {1, 1}, {0, 0, 0, 0}, false, true},
+      // Pads, asymmetric pads, pads as large as the kernel allows, odd
+      // sizes, windows that overhang only with ceil_mode.
+      {"AveragePool", 1, 4, {14, 14}, {3, 3}, {1, 1}, {1, 1, 1, 1}},
+      {"AveragePool", 1, 4, {14, 14}, {3, 3}, {1, 1}, {1, 1, 1, 1}, false, true},
+      {"AveragePool", 2, 3, {17, 9}, {4, 2}, {3, 2}, {1, 0, 2, 1}, true},
+      {"AveragePool", 2, 3, {17, 9}, {4, 2}, {3, 2}, {1, 0, 2, 1}, true, true},
+      {"MaxPool", 2, 3, {17, 9}, {4, 2}, {3, 2}, {3, 1, 0, 1}, true},
+      {"MaxPool", 1, 2, {1, 1}, {2, 2}, {2, 2}, {1, 1, 1, 1}},
+      {"MaxPool", 1, 3, {7, 31}, {1, 5}, {1, 3}, {0, 2, 0, 2}},
+      // 1-D.
+      {"MaxPool", 2, 3, {29}, {4}, {3}, {2, 1}, true},
+      {"AveragePool", 2, 3, {29}, {5}, {2}, {2, 2}, false, true},
+  };
+  for (int i = 0; i < 40; ++i) {
+    std::uniform_int_distribution<int64_t> size(1, 24), kdim(1, 5), sdim(1, 3);
+    PoolCase k{i % 2 ? "MaxPool" : "AveragePool", 1, 3, {size(rng), size(rng)}, {}, {}, {}};
+    for (int j = 0; j < 2; ++j) {
+      k.kernel.push_back(std::min(kdim(rng), k.in[j]));
+      k.strides.push_back(sdim(rng));
+    }
+    for (int j = 0; j < 4; ++j)
+      k.pads.push_back(std::uniform_int_distribution<int64_t>(0, k.kernel[j % 2] - 1)(rng));
+    k.ceil = rng() % 2;
+    k.includePad = rng() % 2;
+    cases.push_back(k);
+  }
+  int compared = 0;
+  for (const PoolCase &k : cases)
+    compared += runPool(rng, k);
+  EXPECT_GE(compared, int(cases.size()));
+}
+
+TEST(OptimizedPool, Global) {
+  std::mt19937 rng(4);
+  int compared = 0;
+  for (const char *kind : {"GlobalAveragePool", "GlobalMaxPool"})
+    for (std::vector<int64_t> shape : std::vector<std::vector<int64_t>>{
+             {1, 256, 3, 3}, {2, 5, 56, 56}, {1, 3, 7}, {1, 2, 3, 4, 5}, {1, 4, 1, 1}, {1, 3, 17, 1}}) {
+      OwnedTensor x = randomTensor(rng, shape);
+      std::vector<int64_t> out(shape.size(), 1);
+      out[0] = shape[0];
+      out[1] = shape[1];
+      compared += compareKernels(kind, {}, {&x}, out, std::string(kind) + " " + shapeString(shape));
+    }
+  EXPECT_GE(compared, 12);
 }
 
 } // namespace

@@ -13,6 +13,10 @@ const KernelDef kOptimizedKernels[] = {
     {"FusedConv", fusedConvPrepare, fusedConvEval},
     {"FusedMatMul", fusedMatMulPrepare, fusedMatMulEval},
     {"Gelu", geluPrepare, geluEval},
+    {"MaxPool", poolPrepare, poolEval},
+    {"AveragePool", poolPrepare, poolEval},
+    {"GlobalAveragePool", globalPoolPrepare, globalPoolEval},
+    {"GlobalMaxPool", globalPoolPrepare, globalPoolEval},
 };
 const int kNumOptimizedKernels = int(sizeof kOptimizedKernels / sizeof kOptimizedKernels[0]);
 

@@ -13,7 +13,7 @@
 namespace iron::rt::optimized {
 /// f32 Conv, MatMul and Gemm on a packed, cache-blocked SGEMM, and Iron's
 /// own kernels (IronOps.td): FusedConv, FusedMatMul, Elementwise, Gelu,
-/// Attention.
+/// Attention; f32 pooling.
 extern const KernelDef kOptimizedKernels[];
 extern const int kNumOptimizedKernels;
 
@@ -33,6 +33,10 @@ Status geluPrepare(KernelContext &ctx, size_t *scratchBytes);
 Status geluEval(KernelContext &ctx);
 Status attentionPrepare(KernelContext &ctx, size_t *scratchBytes);
 Status attentionEval(KernelContext &ctx);
+Status poolPrepare(KernelContext &ctx, size_t *scratchBytes);
+Status poolEval(KernelContext &ctx);
+Status globalPoolPrepare(KernelContext &ctx, size_t *scratchBytes);
+Status globalPoolEval(KernelContext &ctx);
 } // namespace iron::rt::optimized
 
 #endif
