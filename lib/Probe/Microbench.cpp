@@ -6,9 +6,11 @@
 #include "iron/Emit/Artifact.h"
 #include "iron/Import/OnnxImporter.h"
 #include "iron/Passes/Fusion.h"
+#include "iron/runtime/HostBuffer.h"
 #include "iron/runtime/Interpreter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -120,14 +122,16 @@ LogicalResult makeWeightsConstant(ModuleOp module, const GraphSpec &spec,
   return success();
 }
 
-/// 64-byte aligned storage (artifacts hold 64-byte aligned weights).
+/// 64-byte aligned storage (artifacts hold 64-byte aligned weights), large
+/// buffers on huge pages as iron-run's (HostBuffer.h): the probe times
+/// kernels on the memory a measurement will run them on.
 struct AlignedBytes {
-  std::unique_ptr<uint8_t[]> storage;
+  rt::HostBuffer buffer;
   uint8_t *data = nullptr;
   size_t size = 0;
-  explicit AlignedBytes(size_t n) : storage(new uint8_t[n + 64]), size(n) {
-    auto p = reinterpret_cast<uintptr_t>(storage.get());
-    data = reinterpret_cast<uint8_t *>((p + 63) / 64 * 64);
+  explicit AlignedBytes(size_t n) : buffer(n), data(buffer.data()), size(n) {
+    if (!data)
+      llvm::report_bad_alloc_error("the probe's buffer");
   }
 };
 

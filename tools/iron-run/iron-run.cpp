@@ -12,6 +12,7 @@
 
 #include "TensorIO.h"
 
+#include "iron/runtime/HostBuffer.h"
 #include "iron/runtime/Interpreter.h"
 #include "iron_generated.h"
 
@@ -49,16 +50,17 @@ void usage() {
 }
 
 /// 64-byte aligned storage, so weight buffers keep their alignment.
+/// 64-byte aligned memory; large buffers on huge pages (HostBuffer.h), so
+/// timings do not depend on where this process's pages fell.
 struct AlignedBytes {
-  std::unique_ptr<uint8_t[]> storage;
+  rt::HostBuffer buffer;
   uint8_t *data = nullptr;
   size_t size = 0;
   /// False when the memory cannot be had (the caller reports it).
   bool resize(size_t n) {
-    storage.reset(n > SIZE_MAX - 64 ? nullptr : new (std::nothrow) uint8_t[n + 64]);
-    if (!storage)
+    if (!buffer.allocate(n))
       return false;
-    data = reinterpret_cast<uint8_t *>((reinterpret_cast<uintptr_t>(storage.get()) + 63) / 64 * 64);
+    data = buffer.data();
     size = n;
     return true;
   }
