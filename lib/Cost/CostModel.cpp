@@ -655,16 +655,12 @@ double curveEta(const ComputeUnit &u, const KernelWork &k, int etaCorner) {
     return 1.0;
   const EfficiencyCurve &curve =
       u.efficiency->forKernel(k.variant, k.curveClass);
-  double weightElements =
-      k.contraction ? double(k.contraction->batch) * double(k.contraction->k) *
-                          double(k.contraction->n)
-                    : 0.0;
-  double inputElements =
-      k.contraction ? double(k.contraction->batch) * double(k.contraction->m) *
-                          double(k.contraction->k)
-                    : 0.0;
-  double eta = curve.evaluate(k.arithmeticOps(), etaCorner, weightElements,
-                              inputElements);
+  EfficiencyCurve::Elements elements;
+  if (k.contraction)
+    elements = {k.contraction->weightElements(),
+                k.contraction->inputElements(),
+                k.contraction->outputElements()};
+  double eta = curve.evaluate(k.arithmeticOps(), etaCorner, elements);
   if (curve.tiling && k.contraction)
     eta *= curve.tiling->utilization(k.contraction->batch, k.contraction->m,
                                      k.contraction->n, k.contraction->k,

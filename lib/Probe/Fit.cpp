@@ -33,12 +33,15 @@ struct Prepared {
   double memoryS, overheadS, fixedComputeS;
   double weightElements; // batch x K x N of a contraction, else 0
   double inputElements;  // batch x M x K of a contraction, else 0
+  double outputElements; // batch x M x N of a contraction, else 0
   double tiling; // utilization of the tiling being tried
 };
 
 struct Params {
   bool saturating = false;
-  double eta = 1, halfOps = 0, weightOps = 0, inputOps = 0;
+  double eta = 1, halfOps = 0;
+  /// Per-element costs of a contraction's operands (0: none).
+  double weightOps = 0, inputOps = 0, outputOps = 0;
 };
 
 double etaOf(const Params &p, const Prepared &s) {
@@ -47,7 +50,8 @@ double etaOf(const Params &p, const Prepared &s) {
   return s.ops <= 0 ? 0
                     : p.eta * s.ops /
                           (s.ops + p.halfOps + p.weightOps * s.weightElements +
-                           p.inputOps * s.inputElements);
+                           p.inputOps * s.inputElements +
+                           p.outputOps * s.outputElements);
 }
 
 double predictPrepared(const Prepared &s, const Params &p, double peak) {
@@ -141,14 +145,9 @@ std::vector<Prepared> prepare(llvm::ArrayRef<FitSample> samples, double t,
     p.memoryS = s.memoryS;
     p.overheadS = s.overheadS;
     p.fixedComputeS = s.fixedComputeS;
-    p.weightElements =
-        s.shape ? double(s.shape->batch) * double(s.shape->k) *
-                      double(s.shape->n)
-                : 0.0;
-    p.inputElements =
-        s.shape ? double(s.shape->batch) * double(s.shape->m) *
-                      double(s.shape->k)
-                : 0.0;
+    p.weightElements = s.shape ? s.shape->weightElements() : 0.0;
+    p.inputElements = s.shape ? s.shape->inputElements() : 0.0;
+    p.outputElements = s.shape ? s.shape->outputElements() : 0.0;
     p.tiling = 1;
     if (tiling && s.shape)
       p.tiling = tiling->utilization(s.shape->batch, s.shape->m, s.shape->n,
@@ -158,10 +157,11 @@ std::vector<Prepared> prepare(llvm::ArrayRef<FitSample> samples, double t,
   return out;
 }
 
-/// The best curve for prepared samples; returns the sum of squared errors.
+/// The best curve for prepared samples, with the per-element costs of
+/// `extras` held fixed; returns the sum of squared errors.
 double fitPrepared(const std::vector<Prepared> &samples, double peak,
-                   bool allowSaturating, Params &out, double weightOps = 0,
-                   double inputOps = 0) {
+                   bool allowSaturating, Params &out,
+                   const Params &extras = Params()) {
   Params fixed;
   double fixedErr = kInf;
   fixed.eta = minimizeLog(
@@ -179,8 +179,8 @@ double fitPrepared(const std::vector<Prepared> &samples, double peak,
     return minimizeLog(
         [&](double eta) {
           Params p;
+          p = extras;
           p.saturating = true, p.eta = eta, p.halfOps = half;
-          p.weightOps = weightOps, p.inputOps = inputOps;
           return sumSquaredLogError(samples, p, peak);
         },
         1e-7, 1.0, 35, err);
@@ -194,9 +194,8 @@ double fitPrepared(const std::vector<Prepared> &samples, double peak,
       },
       1e1, 1e13, 48, &satErr);
   double err;
-  Params sat;
-  sat.saturating = true, sat.halfOps = half, sat.weightOps = weightOps;
-  sat.inputOps = inputOps;
+  Params sat = extras;
+  sat.saturating = true, sat.halfOps = half;
   sat.eta = bestEtaMax(half, &err);
   // The saturating curve has one parameter more: keep it only when it
   // explains clearly more (rms log error at least 10% lower).
@@ -246,6 +245,9 @@ EfficiencyCurve toCurve(const CurveFit &fit) {
     if (fit.inputOps > 0)
       c.params["input_ops"] =
           q(fit.inputOps, fit.inputOpsLow, fit.inputOpsHigh);
+    if (fit.outputOps > 0)
+      c.params["output_ops"] =
+          q(fit.outputOps, fit.outputOpsLow, fit.outputOpsHigh);
   }
   if (fit.stall > 0)
     c.params["stall"] = q(fit.stall, fit.stallLow, fit.stallHigh);
@@ -259,15 +261,11 @@ double predictSeconds(const FitSample &s, const EfficiencyCurve &curve,
   double work = s.ops + s.transcendentals * transcendentalOps;
   double tc = s.fixedComputeS;
   if (work > 0) {
-    double weightElements =
-        s.shape ? double(s.shape->batch) * double(s.shape->k) *
-                      double(s.shape->n)
-                : 0.0;
-    double inputElements =
-        s.shape ? double(s.shape->batch) * double(s.shape->m) *
-                      double(s.shape->k)
-                : 0.0;
-    double eta = curve.evaluate(s.ops, 0, weightElements, inputElements);
+    EfficiencyCurve::Elements elements;
+    if (s.shape)
+      elements = {s.shape->weightElements(), s.shape->inputElements(),
+                  s.shape->outputElements()};
+    double eta = curve.evaluate(s.ops, 0, elements);
     if (curve.tiling && s.shape)
       eta *= curve.tiling->utilization(s.shape->batch, s.shape->m, s.shape->n,
                                        s.shape->k, s.shape->width);
@@ -296,42 +294,32 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples,
     if (err < 0.94 * bestErr)
       bestErr = err, best = p, bestTile = tile;
   }
-  // The K x N operand's cost (packing it; for a thin product, streaming
-  // it), on the chosen tiling: a third parameter, kept only when it lowers
-  // the rms log error by at least 10%.
+  // The per-element costs of the operands, on the chosen tiling, by
+  // coordinate search: the K x N operand (packing it; for a thin product,
+  // streaming it), the M x K operand (packing the input, an im2col) and the
+  // M x N output (storing it, the epilogue). Each is one parameter more: a
+  // cost the curve does not have yet is taken only when it lowers the rms
+  // log error by at least 10%; one it has moves for any improvement.
   if (options.fitWeightOps && options.allowSaturating) {
-    auto prepared =
-        prepare(samples, options.transcendentalOps, bestTile);
-    for (int i = 0; i <= 20; ++i) {
-      double w = 1e-2 * std::pow(10.0, i * 0.25); // 0.01 .. 1e3
-      Params p;
-      double err = fitPrepared(prepared, peak, true, p, w);
-      if (p.saturating && err < 0.81 * bestErr)
-        bestErr = err, best = p;
-    }
-    // The M x K operand's cost (packing the input, an im2col), beside the
-    // weights' (one coordinate step each way): the same rule.
-    for (int pass = 0; pass < 2; ++pass) {
-      Params round = best;
-      for (int i = 0; i <= 20; ++i) {
-        double in = 1e-2 * std::pow(10.0, i * 0.25);
-        Params p;
-        double err = fitPrepared(prepared, peak, true, p,
-                                 round.saturating ? round.weightOps : 0, in);
-        if (p.saturating && err < (best.inputOps > 0 ? 1.0 : 0.81) * bestErr)
-          bestErr = err, best = p;
+    auto prepared = prepare(samples, options.transcendentalOps, bestTile);
+    double Params::*costs[] = {&Params::weightOps, &Params::inputOps,
+                               &Params::outputOps};
+    for (int pass = 0; pass < 2; ++pass)
+      for (double Params::*cost : costs) {
+        Params round = best.saturating ? best : Params();
+        double roundErr = bestErr;
+        for (int i = 0; i <= 21; ++i) {
+          Params extras = round;
+          // 0 (drop it), then 0.01 .. 1e3 ops per element.
+          extras.*cost = i == 0 ? 0.0 : 1e-2 * std::pow(10.0, (i - 1) * 0.25);
+          Params p;
+          double err = fitPrepared(prepared, peak, true, p, extras);
+          bool adds = round.*cost <= 0 && extras.*cost > 0;
+          double bar = adds ? std::min(bestErr, 0.81 * roundErr) : bestErr;
+          if (p.saturating && err < bar)
+            bestErr = err, best = p;
+        }
       }
-      if (best.inputOps <= 0)
-        break;
-      round = best;
-      for (int i = 0; i <= 20; ++i) {
-        double w = i == 0 ? 0.0 : 1e-2 * std::pow(10.0, (i - 1) * 0.25);
-        Params p;
-        double err = fitPrepared(prepared, peak, true, p, w, round.inputOps);
-        if (p.saturating && err < bestErr)
-          bestErr = err, best = p;
-      }
-    }
   }
   fit.kind = best.saturating ? EfficiencyCurve::Kind::Saturating
                              : EfficiencyCurve::Kind::Fixed;
@@ -339,6 +327,7 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples,
   fit.halfOps = best.halfOps;
   fit.weightOps = best.saturating ? best.weightOps : 0;
   fit.inputOps = best.saturating ? best.inputOps : 0;
+  fit.outputOps = best.saturating ? best.outputOps : 0;
   fit.tiling = bestTile;
 
   // Quality and ranges from the residuals of the chosen curve.
@@ -369,6 +358,8 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples,
     fit.weightOpsHigh = fit.weightOps * std::exp(q);
     fit.inputOpsLow = fit.inputOps * std::exp(-q);
     fit.inputOpsHigh = fit.inputOps * std::exp(q);
+    fit.outputOpsLow = fit.outputOps * std::exp(-q);
+    fit.outputOpsHigh = fit.outputOps * std::exp(q);
   }
   return fit;
 }

@@ -720,6 +720,14 @@ std::vector<GraphSpec> buildGrid(bool quick) {
           v.push_back(g);
         }
     add(spread(v, quick ? 4 : 24, macsKey));
+    // Short K: squeeze-and-excitation products on a 1x1 map (a few hundred
+    // MACs, where each output's fixed cost shows) and 1x1 convolutions over
+    // few channels.
+    if (!quick)
+      for (auto [c, hw, m] : std::vector<std::array<int64_t, 3>>{
+               {8, 1, 32}, {4, 1, 96}, {96, 1, 4}, {16, 1, 240}, {240, 1, 16},
+               {8, 56, 48}, {8, 112, 16}})
+        all.push_back(conv(c, hw, m, 1, 1, 1, "contraction.conv_pointwise"));
   }
   // Depthwise convolutions.
   {
@@ -851,6 +859,10 @@ std::vector<GraphSpec> buildGrid(bool quick) {
     all.push_back(globalPool(96, 56));
     all.push_back(globalPool(240, 28));
     all.push_back(globalPool(576, 7));
+    // Small maps at the end of small networks (a few thousand elements):
+    // the per-plane and per-kernel costs show here.
+    all.push_back(globalPool(256, 3));
+    all.push_back(pool("AveragePool", 64, 8, 8, 1, 0));
   }
   // Reductions and softmax.
   all.push_back(reduceLast("ReduceMean", 128, 768));

@@ -188,6 +188,11 @@ std::string quantity(const Measure &m, const std::string &source) {
 void writeCurve(std::string &y, const std::string &indent, const CurveFit &fit,
                 const std::string &derivation) {
   Measure eta{fit.eta, fit.etaLow, fit.etaHigh, derivation, ""};
+  // A parameter the fit left at 0 is not written: the curve then has none.
+  auto optionalParam = [&](const char *name, const Measure &m) {
+    if (m.value > 0)
+      y += indent + "  " + name + ": " + quantity(m, "") + "\n";
+  };
   if (fit.kind == EfficiencyCurve::Kind::Fixed) {
     y += indent + "model: fixed\n";
     y += indent + "params:\n";
@@ -201,26 +206,24 @@ void writeCurve(std::string &y, const std::string &indent, const CurveFit &fit,
         "kernels of this many ops reach half of eta_max; fitted with eta_max",
         ""};
     y += indent + "  half_ops: " + quantity(half, "") + "\n";
-    if (fit.weightOps > 0) {
-      Measure w{fit.weightOps, fit.weightOpsLow, fit.weightOpsHigh,
-                "ops each element of the K x N operand adds to half_ops "
-                "(reading and packing it); fitted with eta_max",
-                ""};
-      y += indent + "  weight_ops: " + quantity(w, "") + "\n";
-    }
-    if (fit.inputOps > 0) {
-      Measure in{fit.inputOps, fit.inputOpsLow, fit.inputOpsHigh,
-                 "ops each element of the M x K operand adds to half_ops "
-                 "(packing the input, an im2col); fitted with eta_max",
-                 ""};
-      y += indent + "  input_ops: " + quantity(in, "") + "\n";
-    }
+    optionalParam("weight_ops",
+                  {fit.weightOps, fit.weightOpsLow, fit.weightOpsHigh,
+                   "ops each element of the K x N operand adds to half_ops "
+                   "(reading and packing it); fitted with eta_max",
+                   ""});
+    optionalParam("input_ops",
+                  {fit.inputOps, fit.inputOpsLow, fit.inputOpsHigh,
+                   "ops each element of the M x K operand adds to half_ops "
+                   "(packing the input, an im2col); fitted with eta_max",
+                   ""});
+    optionalParam("output_ops",
+                  {fit.outputOps, fit.outputOpsLow, fit.outputOpsHigh,
+                   "ops each element of the M x N output adds to half_ops "
+                   "(storing it, the epilogue); fitted with eta_max",
+                   ""});
   }
-  if (fit.stall > 0) {
-    Measure st{fit.stall, fit.stallLow, fit.stallHigh, fit.stallDerivation,
-               ""};
-    y += indent + "  stall: " + quantity(st, "") + "\n";
-  }
+  optionalParam("stall", {fit.stall, fit.stallLow, fit.stallHigh,
+                          fit.stallDerivation, ""});
   if (fit.tiling) {
     y += indent + "tiling:\n";
     std::pair<const char *, int64_t> dims[] = {

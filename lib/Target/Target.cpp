@@ -95,8 +95,7 @@ StringRef stringifyMemoryRole(MemoryRole r) {
 //===----------------------------------------------------------------------===//
 
 double EfficiencyCurve::evaluate(double ops, int corner,
-                                 double weightElements,
-                                 double inputElements) const {
+                                 const Elements &elements) const {
   // eta grows with eta/eta_max and shrinks with half_ops.
   auto param = [&](const char *name, bool etaGrowsWithIt) {
     auto it = params.find(name);
@@ -114,8 +113,9 @@ double EfficiencyCurve::evaluate(double ops, int corner,
     break;
   case Kind::Saturating: {
     double half = param("half_ops", false) +
-                  param("weight_ops", false) * std::max(0.0, weightElements) +
-                  param("input_ops", false) * std::max(0.0, inputElements);
+                  param("weight_ops", false) * std::max(0.0, elements.weight) +
+                  param("input_ops", false) * std::max(0.0, elements.input) +
+                  param("output_ops", false) * std::max(0.0, elements.output);
     eta = ops <= 0 ? 0.0 : param("eta_max", true) * ops / (ops + half);
     break;
   }
@@ -882,42 +882,34 @@ void TargetParser::parseCurve(const YNode &n, const std::string &field,
   }
   if (!expectMap(*params, pf))
     return;
+  // Optional parameters, by curve model.
+  SmallVector<std::pair<StringRef, Constraint>, 4> optional;
+  if (e.kind == EfficiencyCurve::Kind::Saturating)
+    optional.append({{"weight_ops", Constraint::Positive},
+                     {"input_ops", Constraint::Positive},
+                     {"output_ops", Constraint::Positive}});
+  optional.push_back({"stall", Constraint::NonNegative});
   SmallVector<StringRef> allowed;
   for (auto &r : required)
     allowed.push_back(r.first);
-  if (e.kind == EfficiencyCurve::Kind::Saturating)
-    allowed.push_back("weight_ops"), allowed.push_back("input_ops");
-  allowed.push_back("stall");
+  for (auto &o : optional)
+    allowed.push_back(o.first);
   if (!checkKeys(*params, pf, allowed))
     return;
-  for (auto &[name, constraint] : required) {
+  auto read = [&](StringRef name, Constraint constraint, bool isRequired) {
     std::optional<Quantity> q;
-    if (!getQuantity(*params, name, pf, source, constraint, q, true))
-      return;
-    e.params[name.str()] = std::move(*q);
-  }
-  if (e.kind == EfficiencyCurve::Kind::Saturating) {
-    std::optional<Quantity> q;
-    if (!getQuantity(*params, "weight_ops", pf, source, Constraint::Positive,
-                     q, false))
-      return;
+    if (!getQuantity(*params, name, pf, source, constraint, q, isRequired))
+      return false;
     if (q)
-      e.params["weight_ops"] = std::move(*q);
-    std::optional<Quantity> in;
-    if (!getQuantity(*params, "input_ops", pf, source, Constraint::Positive,
-                     in, false))
+      e.params[name.str()] = std::move(*q);
+    return true;
+  };
+  for (auto &[name, constraint] : required)
+    if (!read(name, constraint, true))
       return;
-    if (in)
-      e.params["input_ops"] = std::move(*in);
-  }
-  {
-    std::optional<Quantity> q;
-    if (!getQuantity(*params, "stall", pf, source, Constraint::NonNegative, q,
-                     false))
+  for (auto &[name, constraint] : optional)
+    if (!read(name, constraint, false))
       return;
-    if (q)
-      e.params["stall"] = std::move(*q);
-  }
   if (const YNode *r = n.get("range")) {
     std::string rf = join(field, "range");
     if (r->kind != YNode::Seq || r->seq.size() != 2) {

@@ -203,7 +203,39 @@ TEST(HostProbe, FitRecoversInputCost) {
   EfficiencyCurve c = toCurve(fit);
   EXPECT_EQ(c.params.count("input_ops"), 1u);
   // The curve as the target file states it charges the M x K operand.
-  EXPECT_LT(c.evaluate(2e6, 0, 0, 1e5), c.evaluate(2e6));
+  EXPECT_LT(c.evaluate(2e6, 0, {0, 1e5}), c.evaluate(2e6));
+}
+
+TEST(HostProbe, FitRecoversOutputCost) {
+  // Products with a short K spend their time storing the output:
+  // eta = 0.9 W / (W + 1e4 + 30 M N).
+  EfficiencyCurve truth = saturating(0.9, 1e4);
+  truth.params["output_ops"].value = 30;
+  double peak = 1e11;
+  std::vector<FitSample> samples;
+  for (int64_t m : {196, 3136, 12544})
+    for (int64_t n : {16, 64, 256})
+      for (int64_t k : {8, 27, 144, 1152}) {
+        FitSample s;
+        s.ops = 2.0 * double(m * n * k);
+        s.shape = ContractionShape{1, m, n, k};
+        s.measuredS = predictSeconds(s, truth, peak, 1);
+        samples.push_back(s);
+      }
+  FitOptions o;
+  o.peakOpsPerS = peak;
+  CurveFit without = fitCurve(samples, o);
+  o.fitWeightOps = true;
+  CurveFit fit = fitCurve(samples, o);
+  ASSERT_EQ(fit.kind, EfficiencyCurve::Kind::Saturating);
+  // Candidates step by 10^(1/4): 30 lies between 17.8 and 31.6.
+  EXPECT_GT(fit.outputOps, 17);
+  EXPECT_LT(fit.outputOps, 57);
+  EXPECT_LT(fit.rmsLogError, 0.05);
+  EXPECT_LT(fit.rmsLogError, 0.2 * without.rmsLogError);
+  EfficiencyCurve c = toCurve(fit);
+  EXPECT_EQ(c.params.count("output_ops"), 1u);
+  EXPECT_LT(c.evaluate(2e6, 0, {0, 0, 1e5}), c.evaluate(2e6));
 }
 
 TEST(HostProbe, FitRecoversRowTiling) {

@@ -1181,7 +1181,7 @@ TEST_F(TargetErrorTest, KernelCurvesParseAndLookUp) {
   const EfficiencyCurve &s = e.forClass("contraction.depthwise.strided");
   EXPECT_EQ(s.params.count("weight_ops"), 1u);
   // eta_max * W / (W + half_ops + weight_ops x B x K x N).
-  EXPECT_DOUBLE_EQ(s.evaluate(2e3, 0, 500), 0.2 * 2e3 / (2e3 + 1e3 + 1e3));
+  EXPECT_DOUBLE_EQ(s.evaluate(2e3, 0, {500}), 0.2 * 2e3 / (2e3 + 1e3 + 1e3));
   EXPECT_DOUBLE_EQ(s.evaluate(2e3), 0.2 * 2e3 / 3e3);
   // Rows of 20 outputs pad to 32: a 1 x 20 x 1 x 9 product uses 20 / 32.
   ASSERT_TRUE(s.tiling && s.tiling->w);
@@ -1262,6 +1262,15 @@ TEST_F(TargetErrorTest, KernelCurveErrors) {
   expectError(text, lineOf(text, "input_ops: 0"),
               "compute[0].efficiency.classes.contraction.depthwise.strided."
               "params.input_ops",
+              "must be positive");
+  text = edit("params: {eta: 0.08}", "params: {eta: 0.08, output_ops: 1}");
+  expectError(text, lineOf(text, "output_ops: 1}"),
+              "compute[0].efficiency.kernels.Elementwise.params.output_ops",
+              "unknown field 'output_ops'");
+  text = edit("weight_ops: 2}", "weight_ops: 2, output_ops: -3}");
+  expectError(text, lineOf(text, "output_ops: -3"),
+              "compute[0].efficiency.classes.contraction.depthwise.strided."
+              "params.output_ops",
               "must be positive");
   text = edit("weight_ops: 2}", "weight_ops: -2}");
   expectError(text, lineOf(text, "weight_ops: -2"),

@@ -78,6 +78,20 @@ struct ContractionShape {
   /// Convolutions only: the length of an output row (the last spatial dim;
   /// M is a whole number of rows) and the largest stride; 0 and 1 else.
   int64_t width = 0, stride = 1;
+
+  /// batch x K x N: the weight-side operand's elements (what `weight_ops`
+  /// is charged on).
+  double weightElements() const {
+    return double(batch) * double(k) * double(n);
+  }
+  /// batch x M x K: the input-side operand's elements (`input_ops`).
+  double inputElements() const {
+    return double(batch) * double(m) * double(k);
+  }
+  /// batch x M x N: the output's elements (`output_ops`).
+  double outputElements() const {
+    return double(batch) * double(m) * double(n);
+  }
 };
 
 struct WorkCount {

@@ -136,6 +136,9 @@ struct CurveFit {
   /// Saturating contraction curves: ops per element of the M x K operand
   /// (0: none).
   double inputOps = 0, inputOpsLow = 0, inputOpsHigh = 0;
+  /// Saturating contraction curves: ops per element of the M x N output
+  /// (0: none).
+  double outputOps = 0, outputOpsLow = 0, outputOpsHigh = 0;
   std::optional<TileChoice> tiling;
   /// The curve's `stall` (0: none) and how it was measured.
   double stall = 0, stallLow = 0, stallHigh = 0;
@@ -153,7 +156,8 @@ struct FitOptions {
   bool allowSaturating = true;
   /// Tilings tried besides none; one is kept only when it lowers the error.
   std::vector<TileChoice> tileCandidates;
-  /// Try a per-element cost of the K x N operand (contractions).
+  /// Try per-element costs of the operands: K x N, M x K and M x N
+  /// (contractions).
   bool fitWeightOps = false;
   /// The least half-width of a fitted parameter's range, in ln units.
   double minRangeLog = 0.02;

@@ -73,6 +73,18 @@ struct TilingModel {
                      int64_t width = 0) const;
 };
 
+/// The element counts of a contraction's operands that a saturating
+/// curve's optional per-element costs apply to (0 for other kernels).
+struct CurveElements {
+  /// batch x K x N: `weight_ops` each (reading and packing it once).
+  double weight = 0;
+  /// batch x M x K: `input_ops` each (packing it, an im2col).
+  double input = 0;
+  /// batch x M x N: `output_ops` each (storing it, the epilogue; what a
+  /// product with a short K spends most on).
+  double output = 0;
+};
+
 /// eta(ops) of the Iron Law's compute term O / (R_peak * eta) for one kernel.
 struct EfficiencyCurve {
   enum class Kind {
@@ -90,17 +102,13 @@ struct EfficiencyCurve {
   std::optional<TilingModel> tiling;
   std::string source;
 
+  using Elements = CurveElements;
   /// The curve for a kernel of `ops` operations (clamped to `range` where
   /// given). `corner` picks the parameters: 0 their nominal values, +1 the
   /// ends of their ranges that make eta largest, -1 smallest. A saturating
-  /// curve's optional `input_ops` adds that many ops to half_ops per
-  /// element of a contraction's M x K operand (`inputElements`: batch x M x
-  /// K; packing it, an im2col), and `weight_ops` per
-  /// element of a contraction's K x N operand (`weightElements`: batch x
-  /// K x N; the cost of reading and packing it once).
+  /// curve's per-element costs add to half_ops.
   double evaluate(double ops, int corner = 0,
-                  double weightElements = 0,
-                  double inputElements = 0) const;
+                  const Elements &elements = {}) const;
   /// The optional `stall` parameter (0 when absent): the time an activation
   /// byte that no cache holds adds to the compute term, in units of its level's
   /// transfer time. `corner` as for evaluate (+1: the fast end).
