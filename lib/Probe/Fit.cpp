@@ -299,7 +299,8 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples,
   // streaming it), the M x K operand (packing the input, an im2col) and the
   // M x N output (storing it, the epilogue). Each is one parameter more: a
   // cost the curve does not have yet is taken only when it lowers the rms
-  // log error by at least 10%; one it has moves for any improvement.
+  // log error by at least 5% (a few short-K kernels among many long-K ones
+  // must be able to earn it); one it has moves for any improvement.
   if (options.fitWeightOps && options.allowSaturating) {
     auto prepared = prepare(samples, options.transcendentalOps, bestTile);
     double Params::*costs[] = {&Params::weightOps, &Params::inputOps,
@@ -315,7 +316,7 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples,
           Params p;
           double err = fitPrepared(prepared, peak, true, p, extras);
           bool adds = round.*cost <= 0 && extras.*cost > 0;
-          double bar = adds ? std::min(bestErr, 0.81 * roundErr) : bestErr;
+          double bar = adds ? std::min(bestErr, 0.9 * roundErr) : bestErr;
           if (p.saturating && err < bar)
             bestErr = err, best = p;
         }

@@ -680,6 +680,12 @@ std::vector<GraphSpec> buildGrid(bool quick) {
                                                {128, 28, 128, 3, 1},
                                                {512, 7, 512, 3, 1},
                                                {3, 224, 64, 7, 2},
+                                               // 3x3/2 stems of mobile
+                                               // networks: short K, few
+                                               // output channels.
+                                               {3, 224, 32, 3, 2},
+                                               {3, 224, 16, 3, 2},
+                                               {3, 128, 24, 3, 2},
                                                {32, 112, 32, 3, 1},
                                                {64, 56, 128, 3, 2},
                                                {256, 56, 512, 1, 2},
