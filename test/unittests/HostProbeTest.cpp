@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,25 @@ EfficiencyCurve fixedCurve(double eta) {
   return c;
 }
 
+/// Products of every m x n x k in the lists, timed exactly as `truth`
+/// predicts them at `peak`.
+std::vector<FitSample> productSamples(const EfficiencyCurve &truth, double peak,
+                                      std::initializer_list<int64_t> ms,
+                                      std::initializer_list<int64_t> ns,
+                                      std::initializer_list<int64_t> ks) {
+  std::vector<FitSample> samples;
+  for (int64_t m : ms)
+    for (int64_t n : ns)
+      for (int64_t k : ks) {
+        FitSample s;
+        s.ops = 2.0 * double(m * n * k);
+        s.shape = ContractionShape{1, m, n, k};
+        s.measuredS = predictSeconds(s, truth, peak, 1);
+        samples.push_back(s);
+      }
+  return samples;
+}
+
 TEST(HostProbe, FitRecoversSaturatingCurve) {
   FitOptions o;
   o.peakOpsPerS = 2e11;
@@ -86,16 +106,9 @@ TEST(HostProbe, FitRecoversTiling) {
   tiling.n->value = 16;
   truth.tiling = tiling;
   double peak = 1e11;
-  std::vector<FitSample> samples;
-  for (int64_t m : {8, 64, 256})
-    for (int64_t n : {1, 5, 17, 24, 40, 64, 100, 255})
-      for (int64_t k : {64, 300}) {
-        FitSample s;
-        s.ops = 2.0 * double(m * n * k);
-        s.shape = ContractionShape{1, m, n, k};
-        s.measuredS = predictSeconds(s, truth, peak, 1);
-        samples.push_back(s);
-      }
+  std::vector<FitSample> samples =
+      productSamples(truth, peak, {8, 64, 256},
+                     {1, 5, 17, 24, 40, 64, 100, 255}, {64, 300});
   FitOptions o;
   o.peakOpsPerS = peak;
   o.tileCandidates = {{0, 32, 0}, {0, 16, 0}, {12, 0, 0}};
@@ -152,16 +165,8 @@ TEST(HostProbe, FitRecoversWeightCost) {
   EfficiencyCurve truth = saturating(0.8, 1e3);
   truth.params["weight_ops"].value = 4;
   double peak = 1e11;
-  std::vector<FitSample> samples;
-  for (int64_t m : {1, 4, 16, 64, 256})
-    for (int64_t n : {64, 512})
-      for (int64_t k : {64, 1024}) {
-        FitSample s;
-        s.ops = 2.0 * double(m * n * k);
-        s.shape = ContractionShape{1, m, n, k};
-        s.measuredS = predictSeconds(s, truth, peak, 1);
-        samples.push_back(s);
-      }
+  std::vector<FitSample> samples =
+      productSamples(truth, peak, {1, 4, 16, 64, 256}, {64, 512}, {64, 1024});
   FitOptions o;
   o.peakOpsPerS = peak;
   CurveFit without = fitCurve(samples, o);
@@ -181,16 +186,8 @@ TEST(HostProbe, FitRecoversInputCost) {
   EfficiencyCurve truth = saturating(0.7, 1e4);
   truth.params["input_ops"].value = 8;
   double peak = 1e11;
-  std::vector<FitSample> samples;
-  for (int64_t m : {49, 784, 3136, 12544})
-    for (int64_t n : {16, 64, 256})
-      for (int64_t k : {27, 144, 576}) {
-        FitSample s;
-        s.ops = 2.0 * double(m * n * k);
-        s.shape = ContractionShape{1, m, n, k};
-        s.measuredS = predictSeconds(s, truth, peak, 1);
-        samples.push_back(s);
-      }
+  std::vector<FitSample> samples =
+      productSamples(truth, peak, {49, 784, 3136, 12544}, {16, 64, 256}, {27, 144, 576});
   FitOptions o;
   o.peakOpsPerS = peak;
   o.fitWeightOps = true;
@@ -212,16 +209,9 @@ TEST(HostProbe, FitRecoversOutputCost) {
   EfficiencyCurve truth = saturating(0.9, 1e4);
   truth.params["output_ops"].value = 30;
   double peak = 1e11;
-  std::vector<FitSample> samples;
-  for (int64_t m : {196, 3136, 12544})
-    for (int64_t n : {16, 64, 256})
-      for (int64_t k : {8, 27, 144, 1152}) {
-        FitSample s;
-        s.ops = 2.0 * double(m * n * k);
-        s.shape = ContractionShape{1, m, n, k};
-        s.measuredS = predictSeconds(s, truth, peak, 1);
-        samples.push_back(s);
-      }
+  std::vector<FitSample> samples =
+      productSamples(truth, peak, {196, 3136, 12544}, {16, 64, 256},
+                     {8, 27, 144, 1152});
   FitOptions o;
   o.peakOpsPerS = peak;
   CurveFit without = fitCurve(samples, o);
