@@ -329,6 +329,18 @@ TEST(FusedConv, PointwiseAndWide) {
   runFusedConv(rng, {2, 3, 5, 1, {31}, {4}, {2}, {1, 2}, true, true, "Tanh", {}});
 }
 
+// Squeeze-and-excitation: 1x1 on a 1x1 map, one output column per channel.
+// The GEMM takes its dot-product path and the epilogue sees all channels as
+// one contiguous run; a residual must still line up channel by channel.
+TEST(FusedConv, PointwiseOnOnePixel) {
+  std::mt19937 rng(5);
+  runFusedConv(rng, {1, 48, 1152, 1, {1, 1}, {1, 1}, {1, 1}, {0, 0, 0, 0}, true, false, "Sigmoid",
+                     {}});
+  runFusedConv(rng, {2, 240, 10, 1, {1, 1}, {1, 1}, {1, 1}, {0, 0, 0, 0}, true, true, "SiLU", {}});
+  runFusedConv(rng, {1, 12, 18, 3, {1, 1}, {1, 1}, {1, 1}, {0, 0, 0, 0}, false, true,
+                     "HardSigmoid", {0.2f, 0.5f}});
+}
+
 TEST(FusedConv, RejectsBadOperands) {
   OwnedTensor x = OwnedTensor::zeros(DType::F32, {1, 2, 4, 4}),
               w = OwnedTensor::zeros(DType::F32, {3, 2, 3, 3}),

@@ -171,6 +171,10 @@ TEST(OptimizedConv, Fixed) {
       {1, 37, 29, 1, {13, 11}, {1, 1}, {1, 1}, {1, 1}, {0, 0, 0, 0}},
       {1, 300, 260, 1, {5, 7}, {1, 1}, {1, 1}, {1, 1}, {0, 0, 0, 0}},
       {2, 9, 7, 1, {40, 33}, {1, 1}, {1, 1}, {1, 1}, {0, 0, 0, 0}, "NOTSET", false},
+      // 1x1 on a 1x1 map (squeeze-and-excitation): the one-column dot path
+      {1, 48, 1152, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {0, 0, 0, 0}},
+      {2, 240, 10, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {0, 0, 0, 0}, "NOTSET", false},
+      {1, 12, 18, 3, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {0, 0, 0, 0}},
       // 1x1 stride 2 (wide path, one phase used)
       {1, 24, 40, 1, {15, 14}, {1, 1}, {2, 2}, {1, 1}, {0, 0, 0, 0}},
       // 3x3 stride 2, asymmetric pads
@@ -476,6 +480,64 @@ TEST(OptimizedSgemm, RowPointersBiasAccumulate) {
               << opt::isaName(isa) << " " << m << "x" << n << "x" << k << " acc " << accumulate
               << " at " << i;
       }
+    }
+    opt::forceIsa(saved);
+  }
+}
+
+/// Adds 1 to every element of C it is called on: a test of which elements
+/// an epilogue covers, and how often.
+void countingEpilogue(const void *, float *c, int64_t ldc, int64_t i0, int64_t rows, int64_t j0,
+                      int64_t cols) {
+  for (int64_t i = i0; i < i0 + rows; ++i)
+    for (int64_t j = j0; j < j0 + cols; ++j)
+      c[i * ldc + j] += 1.0f;
+}
+
+// One column of C (a 1x1 convolution on a 1x1 map) takes the dot-product
+// path: B row-major with unit stride or transposed, with bias, accumulate
+// and an epilogue that must see every row exactly once.
+TEST(OptimizedSgemm, OneColumn) {
+  std::mt19937 rng(12);
+  for (opt::Isa isa : isas()) {
+    opt::Isa saved = opt::forceIsa(isa);
+    for (auto d : std::vector<std::array<int64_t, 2>>{{1, 1}, {1152, 48}, {7, 300}, {96, 4}}) {
+      int64_t m = d[0], k = d[1];
+      OwnedTensor a = randomTensor(rng, {m, k}), x = randomTensor(rng, {k});
+      OwnedTensor bias = randomTensor(rng, {m}), c0 = randomTensor(rng, {m});
+      for (opt::BKind kind : {opt::BKind::RowMajor, opt::BKind::Transposed})
+        for (int accumulate = 0; accumulate < 2; ++accumulate) {
+          std::vector<float> expect(m), got(m);
+          for (int64_t i = 0; i < m; ++i) {
+            double s = 0;
+            for (int64_t p = 0; p < k; ++p)
+              s += double(a.view.as<float>()[i * k + p]) * x.view.as<float>()[p];
+            float base = accumulate ? c0.view.as<float>()[i] : bias.view.as<float>()[i];
+            expect[i] = float(0.5 * s) + base + 1.0f;
+            got[i] = accumulate ? c0.view.as<float>()[i] : 1e30f;
+          }
+          opt::GemmArgs g;
+          g.m = m;
+          g.n = 1;
+          g.k = k;
+          g.a = a.view.as<float>();
+          g.lda = k;
+          g.b.kind = kind;
+          g.b.data = x.view.as<float>();
+          g.b.ld = kind == opt::BKind::RowMajor ? 1 : k;
+          g.c = got.data();
+          g.ldc = 1;
+          g.alpha = 0.5f;
+          g.rowBias = bias.view.as<float>();
+          g.accumulate = accumulate;
+          g.epilogue = countingEpilogue;
+          std::vector<uint8_t> scratch(opt::sgemmScratchBytes(m, 1, k));
+          opt::sgemm(g, scratch.data());
+          for (int64_t i = 0; i < m; ++i)
+            ASSERT_NEAR(got[i], expect[i], 1e-4 * (1 + std::fabs(expect[i])))
+                << opt::isaName(isa) << " " << m << "x1x" << k << " transposed "
+                << (kind == opt::BKind::Transposed) << " acc " << accumulate << " at " << i;
+        }
     }
     opt::forceIsa(saved);
   }

@@ -219,6 +219,12 @@ void applyEpilogueRows(const Epilogue &e, float *y, int64_t rows, int64_t n, int
 void gemmEpilogue(const void *user, float *c, int64_t ldc, int64_t i0, int64_t rows, int64_t j0,
                   int64_t cols) {
   const Epilogue &e = *static_cast<const Epilogue *>(user);
+  // Whole rows without a per-column bias are one contiguous run: one call,
+  // not one per row (a 1x1 convolution on a 1x1 map has rows of one).
+  if (!e.bias && cols == ldc) {
+    applyEpilogue(e, c + i0 * ldc, rows * cols, nullptr, 1);
+    return;
+  }
   for (int64_t i = i0; i < i0 + rows; ++i)
     applyEpilogue(e, c + i * ldc + j0, cols, e.bias ? e.bias + j0 : nullptr, 1);
 }

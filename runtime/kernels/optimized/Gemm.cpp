@@ -1067,6 +1067,20 @@ void sgemm(const GemmArgs &g, void *scratch) {
     return;
   }
   const Impl &im = impl();
+  // One column of C with B's column contiguous (a 1x1 convolution on a 1x1
+  // map, a matrix times a vector): a packed panel would pad it to nr
+  // columns and waste nr - 1 of every nr FMAs. Dot products do it once.
+  const bool bColumnContiguous = g.b.kind == BKind::Transposed ||
+                                 (g.b.kind == BKind::RowMajor && g.b.ld == 1);
+  if (g.n == 1 && g.ldc == 1 && !g.transA && bColumnContiguous) {
+    im.gemv(g.m, g.k, g.a, g.lda, g.b.data, g.c, g.alpha, g.accumulate);
+    if (g.rowBias && !g.accumulate)
+      for (int64_t i = 0; i < g.m; ++i)
+        g.c[i] += g.rowBias[i];
+    if (g.epilogue)
+      g.epilogue(g.epilogueUser, g.c, g.ldc, 0, g.m, 0, 1);
+    return;
+  }
   const int nr = im.nr;
   float *packed = alignFloats(scratch);
   const int64_t kBlocks = ceilDiv(g.k, kKc), kcStep = ceilDiv(g.k, kBlocks);
