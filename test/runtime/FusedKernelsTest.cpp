@@ -244,6 +244,44 @@ TEST(VectorExp, WithinTwoUlpOfStdExp) {
   EXPECT_TRUE(std::isnan(opt::expOf(NAN)));
 }
 
+/// The largest ulp distance of fn from the correctly rounded ref (computed
+/// in double) over every 97th float of [-limit, limit] and some specials.
+template <typename Fn, typename Ref>
+void expectWithinUlps(const char *name, Fn fn, Ref ref, float limit, int ulps) {
+  int worst = 0;
+  float at = 0;
+  long checked = 0;
+  auto check = [&](float x) {
+    int d = ulpDistance(fn(x), float(ref(double(x))));
+    if (d > worst) {
+      worst = d;
+      at = x;
+    }
+    ++checked;
+  };
+  uint32_t limitBits;
+  std::memcpy(&limitBits, &limit, 4);
+  for (uint32_t b = 0; b < limitBits; b += 97) {
+    float x;
+    std::memcpy(&x, &b, 4);
+    check(x);
+    check(-x);
+  }
+  for (float x : {0.0f, -0.0f, 0.625f, -0.625f, 1.0f, -1.0f, 3.92f, -3.92f, 1e-30f, -1e-30f,
+                  1e-45f, 20.0f, -20.0f, 1e30f, -1e30f, INFINITY, -INFINITY})
+    check(x);
+  EXPECT_GT(checked, 20000000) << name;
+  EXPECT_LE(worst, ulps) << name << " at " << at;
+  EXPECT_TRUE(std::isnan(fn(NAN))) << name;
+}
+
+TEST(VectorErfTanh, WithinThreeUlpOfCorrectlyRounded) {
+  expectWithinUlps("erf", [](float x) { return opt::erfOf(x); },
+                   [](double x) { return std::erf(x); }, 6.0f, 3);
+  expectWithinUlps("tanh", [](float x) { return opt::tanhOf(x); },
+                   [](double x) { return std::tanh(x); }, 12.0f, 3);
+}
+
 //===----------------------------------------------------------------------===//
 // FusedConv
 //===----------------------------------------------------------------------===//
@@ -543,6 +581,15 @@ TEST(Gelu, BothForms) {
   KernelRunner bad("Gelu", {str("approximate", "fast")});
   OwnedTensor y = garbage({5, 1000});
   EXPECT_EQ(bad.run({&x}, {&y}), Status::KernelError);
+}
+
+// The optimized Tanh and Erf kernels against the C library's (the
+// reference kernels), over the range where they differ most.
+TEST(Unary, TanhAndErfMatchReference) {
+  std::mt19937 rng(14);
+  OwnedTensor x = randomTensor(rng, {3, 1001}, -6.0f, 6.0f);
+  for (const char *kind : {"Tanh", "Erf"})
+    expectFused(kind, {}, {&x}, ref(kind, {}, {&x}, {3, 1001}), 1e-6, kind);
 }
 
 //===----------------------------------------------------------------------===//

@@ -284,11 +284,11 @@ IRON_ALWAYS_INLINE void runBody(const Instr &in, const float *a, const float *b,
   case Op::Abs: for (int64_t j = 0; j < n; ++j) y[j] = std::fabs(a[j]); return;
   case Op::Relu: for (int64_t j = 0; j < n; ++j) y[j] = a[j] < 0.0f ? 0.0f : a[j]; return;
   case Op::Sigmoid: for (int64_t j = 0; j < n; ++j) y[j] = sigmoidOf(a[j]); return;
-  case Op::Tanh: for (int64_t j = 0; j < n; ++j) y[j] = std::tanh(a[j]); return;
+  case Op::Tanh: for (int64_t j = 0; j < n; ++j) y[j] = tanhOf(a[j]); return;
   case Op::Exp: for (int64_t j = 0; j < n; ++j) y[j] = expOf(a[j]); return;
   case Op::Log: for (int64_t j = 0; j < n; ++j) y[j] = std::log(a[j]); return;
   case Op::Sqrt: for (int64_t j = 0; j < n; ++j) y[j] = std::sqrt(a[j]); return;
-  case Op::Erf: for (int64_t j = 0; j < n; ++j) y[j] = std::erf(a[j]); return;
+  case Op::Erf: for (int64_t j = 0; j < n; ++j) y[j] = erfOf(a[j]); return;
   case Op::Reciprocal: for (int64_t j = 0; j < n; ++j) y[j] = 1.0f / a[j]; return;
   case Op::HardSwish: for (int64_t j = 0; j < n; ++j) y[j] = hardSwishOf(a[j]); return;
   case Op::Mov:

@@ -50,7 +50,9 @@ template <Activation A> IRON_ALWAYS_INLINE float activate1(float v, float p0, fl
   else if constexpr (A == Activation::GeluTanh)
     return geluTanhOf(v);
   else if constexpr (A == Activation::Tanh)
-    return std::tanh(v);
+    return tanhOf(v);
+  else if constexpr (A == Activation::Erf)
+    return erfOf(v);
   else
     return v;
 }
@@ -78,6 +80,7 @@ IRON_ALWAYS_INLINE void activationBody(Activation act, float p0, float p1, const
   case Activation::Gelu: return activate<Activation::Gelu>(p0, p1, x, y, n);
   case Activation::GeluTanh: return activate<Activation::GeluTanh>(p0, p1, x, y, n);
   case Activation::Tanh: return activate<Activation::Tanh>(p0, p1, x, y, n);
+  case Activation::Erf: return activate<Activation::Erf>(p0, p1, x, y, n);
   }
 }
 
@@ -135,6 +138,7 @@ IRON_ALWAYS_INLINE void epilogueBody(const Epilogue &e, float *y, int64_t n, con
   case Activation::GeluTanh:
     return epilogueFor<Activation::GeluTanh>(e, y, n, bias, biasStride, z);
   case Activation::Tanh: return epilogueFor<Activation::Tanh>(e, y, n, bias, biasStride, z);
+  case Activation::Erf: return epilogueFor<Activation::Erf>(e, y, n, bias, biasStride, z);
   }
 }
 

@@ -4,10 +4,11 @@
 // the optimized convolution and matrix product hand each block of their
 // output to an epilogue as soon as it is final, while it is still in cache,
 // so the intermediate tensors never reach memory. The scalar functions here
-// are also what the Elementwise, Gelu and Attention kernels compute with;
-// each evaluates exactly as the reference kernels of the ONNX operators it
-// replaces (same operations in the same order), so fused and unfused
-// results agree to rounding.
+// are also what the Elementwise, Gelu, Attention, Tanh and Erf kernels
+// compute with; each evaluates as the reference kernels of the ONNX
+// operators it replaces (same operations in the same order), except that
+// exp, erf and tanh are branch-free approximations within 2-3 ulp of the C
+// library's, so fused and unfused results agree to a few ulp.
 //
 //===----------------------------------------------------------------------===//
 #ifndef IRON_RUNTIME_KERNELS_OPTIMIZED_EPILOGUE_H
@@ -50,6 +51,7 @@ enum class Activation : uint8_t {
   Gelu,        // erf form
   GeluTanh,    // tanh approximation
   Tanh,
+  Erf, // not an activation attribute: the optimized Erf kernel's loop
 };
 
 struct Epilogue {
@@ -89,7 +91,7 @@ Status convRun(KernelContext &ctx, const Epilogue *epilogue);
 Status matMulRun(KernelContext &ctx, const Epilogue *epilogue);
 
 //===----------------------------------------------------------------------===//
-// Scalar functions, as the reference kernels compute them
+// Scalar functions
 //===----------------------------------------------------------------------===//
 
 /// exp(x) within 2 ulp of std::exp (NaN, infinities, overflow and
@@ -124,6 +126,58 @@ IRON_ALWAYS_INLINE float expOf(float x) {
   return p * s1 * s2;
 }
 
+/// erf(x) within 3 ulp of std::erf, branch-free so that loops calling it
+/// vectorize (both pieces are computed, one is selected): x P(x^2) for
+/// |x| < 1, Q(|x| - 2.46) for 1 <= |x| < 3.92, and +-1 beyond, where erf
+/// rounds to 1 in float. P (degree 6 in x^2) and Q (degree 12) are least
+/// squares fits (scripts/fit_vector_math.py). Unlike std::erf, its time
+/// does not depend on x.
+IRON_ALWAYS_INLINE float erfOf(float x) {
+  float a = std::fabs(x), t = x * x;
+  float s = 7.933493907e-05f;
+  s = s * t + -8.034846396e-04f;
+  s = s * t + 5.191218574e-03f;
+  s = s * t + -2.685539983e-02f;
+  s = s * t + 1.128362566e-01f;
+  s = s * t + -3.761262894e-01f;
+  s = s * t + 1.128379226e+00f;
+  s = s * x;
+  float u = a - 2.46f;
+  float l = -9.166920790e-06f;
+  l = l * u + 2.536314241e-05f;
+  l = l * u + 5.189640433e-05f;
+  l = l * u + -3.013669630e-04f;
+  l = l * u + 3.906787315e-04f;
+  l = l * u + 4.615696962e-04f;
+  l = l * u + -2.963119885e-03f;
+  l = l * u + 6.798153743e-03f;
+  l = l * u + -9.904964827e-03f;
+  l = l * u + 9.832828306e-03f;
+  l = l * u + -6.535748485e-03f;
+  l = l * u + 2.656208817e-03f;
+  l = l * u + 9.994966984e-01f;
+  l = l > 1.0f ? 1.0f : l;
+  l = a >= 3.92f ? 1.0f : l; // NaN fails the compare and stays NaN
+  l = std::copysign(l, x);
+  return a < 1.0f ? s : l;
+}
+
+/// tanh(x) within 3 ulp of std::tanh, branch-free: x + x^3 P(x^2) for
+/// |x| < 0.625 (P of degree 5, a least squares fit), else
+/// 1 - 2 / (e^(2|x|) + 1) with its sign.
+IRON_ALWAYS_INLINE float tanhOf(float x) {
+  float a = std::fabs(x), t = x * x;
+  float p = 2.314125421e-03f;
+  p = p * t + -8.365823887e-03f;
+  p = p * t + 2.177690528e-02f;
+  p = p * t + -5.396049097e-02f;
+  p = p * t + 1.333331019e-01f;
+  p = p * t + -3.333333433e-01f;
+  float small = x + (x * t) * p;
+  float big = std::copysign(1.0f - 2.0f / (expOf(2.0f * a) + 1.0f), x);
+  return a < 0.625f ? small : big;
+}
+
 /// The reference Sigmoid: both branches avoid overflowing exp for large
 /// |x|.
 IRON_ALWAYS_INLINE float sigmoidOf(float x) {
@@ -138,12 +192,12 @@ IRON_ALWAYS_INLINE float hardSigmoidOf(float x, float alpha, float beta) { retur
 IRON_ALWAYS_INLINE float hardSwishOf(float x) { return x * clamp01(float(1.0 / 6.0) * x + 0.5f); }
 /// What exporters write: Div(x, sqrt 2), Erf, Add 1, Mul x, Mul 0.5.
 IRON_ALWAYS_INLINE float geluErfOf(float x) {
-  return x * (std::erf(x / 1.41421356237309504880f) + 1.0f) * 0.5f;
+  return x * (erfOf(x / 1.41421356237309504880f) + 1.0f) * 0.5f;
 }
 /// 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
 IRON_ALWAYS_INLINE float geluTanhOf(float x) {
   float inner = 0.7978845608028654f * (x + 0.044715f * (x * x * x));
-  return x * (std::tanh(inner) + 1.0f) * 0.5f;
+  return x * (tanhOf(inner) + 1.0f) * 0.5f;
 }
 IRON_ALWAYS_INLINE float clipOf(float x, float lo, float hi) {
   x = x < lo ? lo : x;

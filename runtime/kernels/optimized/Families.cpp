@@ -17,6 +17,8 @@ const KernelDef kOptimizedKernels[] = {
     {"AveragePool", poolPrepare, poolEval},
     {"GlobalAveragePool", globalPoolPrepare, globalPoolEval},
     {"GlobalMaxPool", globalPoolPrepare, globalPoolEval},
+    {"Tanh", unaryPrepare, tanhEval},
+    {"Erf", unaryPrepare, erfEval},
 };
 const int kNumOptimizedKernels = int(sizeof kOptimizedKernels / sizeof kOptimizedKernels[0]);
 

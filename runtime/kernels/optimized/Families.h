@@ -13,7 +13,7 @@
 namespace iron::rt::optimized {
 /// f32 Conv, MatMul and Gemm on a packed, cache-blocked SGEMM, and Iron's
 /// own kernels (IronOps.td): FusedConv, FusedMatMul, Elementwise, Gelu,
-/// Attention; f32 pooling.
+/// Attention; f32 pooling; f32 Tanh and Erf.
 extern const KernelDef kOptimizedKernels[];
 extern const int kNumOptimizedKernels;
 
@@ -37,6 +37,10 @@ Status poolPrepare(KernelContext &ctx, size_t *scratchBytes);
 Status poolEval(KernelContext &ctx);
 Status globalPoolPrepare(KernelContext &ctx, size_t *scratchBytes);
 Status globalPoolEval(KernelContext &ctx);
+/// f32 Tanh and Erf (Unary.cpp).
+Status unaryPrepare(KernelContext &ctx, size_t *scratchBytes);
+Status tanhEval(KernelContext &ctx);
+Status erfEval(KernelContext &ctx);
 } // namespace iron::rt::optimized
 
 #endif

@@ -164,7 +164,7 @@ void windowed(const PoolShape &s, bool includePad, float *row, Span *rows, Span 
         if (IsMax)
           y[ow] = acc;
         else
-          y[ow] = r.count * c.count ? acc / float(r.count * c.count) : 0.0f;
+          y[ow] = r.count && c.count ? acc / float(r.count * c.count) : 0.0f;
       }
     }
   }
