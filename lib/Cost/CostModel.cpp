@@ -46,6 +46,9 @@ struct KernelWork {
   std::string kind;
   std::vector<std::string> nodes;
   std::vector<std::string> outputShapes;
+  /// Elements of the results (x batch): a non-contraction curve's
+  /// `output_ops` applies to them.
+  double outputElements = 0;
   KernelClass kernelClass = KernelClass::Other;
   std::map<Precision, double> macs;
   double otherOps = 0, transcendentals = 0;
@@ -358,10 +361,14 @@ kernelWork(Operation &op, const CostOptions &options, int64_t batch) {
   KernelWork k;
   k.kind = op.getName().stripDialect().str();
   k.nodes = std::move(nodes);
-  for (Value r : op.getResults())
-    k.outputShapes.push_back(printShape(r.getType()));
-  k.kernelClass = w.kernelClass;
   double b = double(batch);
+  for (Value r : op.getResults()) {
+    k.outputShapes.push_back(printShape(r.getType()));
+    if (auto shaped = dyn_cast<ShapedType>(r.getType());
+        shaped && shaped.hasStaticShape())
+      k.outputElements += double(shaped.getNumElements()) * b;
+  }
+  k.kernelClass = w.kernelClass;
   for (const auto &kv : w.macs)
     k.macs[assumePrecision(kv.first, q)] += kv.second * b;
   k.otherOps = w.otherOps * b;
@@ -655,11 +662,15 @@ double curveEta(const ComputeUnit &u, const KernelWork &k, int etaCorner) {
     return 1.0;
   const EfficiencyCurve &curve =
       u.efficiency->forKernel(k.variant, k.curveClass);
+  // A contraction's operands; any other kernel's results (a reduction's
+  // per-output cost: GlobalAveragePool's horizontal sums).
   EfficiencyCurve::Elements elements;
   if (k.contraction)
     elements = {k.contraction->weightElements(),
                 k.contraction->inputElements(),
                 k.contraction->outputElements()};
+  else
+    elements.output = k.outputElements;
   double eta = curve.evaluate(k.arithmeticOps(), etaCorner, elements);
   if (curve.tiling && k.contraction)
     eta *= curve.tiling->utilization(k.contraction->batch, k.contraction->m,

@@ -33,7 +33,7 @@ struct Prepared {
   double memoryS, overheadS, fixedComputeS;
   double weightElements; // batch x K x N of a contraction, else 0
   double inputElements;  // batch x M x K of a contraction, else 0
-  double outputElements; // batch x M x N of a contraction, else 0
+  double outputElements; // batch x M x N of a contraction, else the results
   double tiling; // utilization of the tiling being tried
 };
 
@@ -147,7 +147,7 @@ std::vector<Prepared> prepare(llvm::ArrayRef<FitSample> samples, double t,
     p.fixedComputeS = s.fixedComputeS;
     p.weightElements = s.shape ? s.shape->weightElements() : 0.0;
     p.inputElements = s.shape ? s.shape->inputElements() : 0.0;
-    p.outputElements = s.shape ? s.shape->outputElements() : 0.0;
+    p.outputElements = s.shape ? s.shape->outputElements() : s.outputElements;
     p.tiling = 1;
     if (tiling && s.shape)
       p.tiling = tiling->utilization(s.shape->batch, s.shape->m, s.shape->n,
@@ -265,6 +265,8 @@ double predictSeconds(const FitSample &s, const EfficiencyCurve &curve,
     if (s.shape)
       elements = {s.shape->weightElements(), s.shape->inputElements(),
                   s.shape->outputElements()};
+    else
+      elements.output = s.outputElements;
     double eta = curve.evaluate(s.ops, 0, elements);
     if (curve.tiling && s.shape)
       eta *= curve.tiling->utilization(s.shape->batch, s.shape->m, s.shape->n,

@@ -846,6 +846,8 @@ std::vector<GraphSpec> buildGrid(bool quick) {
     all.push_back(channelMul(576, 7, true));
     all.push_back(channelMul(96, 56, true));
     all.push_back(channelMul(240, 14, true));
+    all.push_back(channelMul(32, 112, true));
+    all.push_back(channelMul(128, 28, true));
     all.push_back(cast(1000));
     all.push_back(cast(100000));
   }
@@ -865,6 +867,12 @@ std::vector<GraphSpec> buildGrid(bool quick) {
     all.push_back(globalPool(96, 56));
     all.push_back(globalPool(240, 28));
     all.push_back(globalPool(576, 7));
+    // Few channels over large maps to many over small ones: the per-channel
+    // cost (output_ops) against the per-element one.
+    all.push_back(globalPool(32, 112));
+    all.push_back(globalPool(128, 28));
+    all.push_back(globalPool(512, 14));
+    all.push_back(globalPool(64, 7));
     // Small maps at the end of small networks (a few thousand elements):
     // the per-plane and per-kernel costs show here.
     all.push_back(globalPool(256, 3));

@@ -218,8 +218,9 @@ void writeCurve(std::string &y, const std::string &indent, const CurveFit &fit,
                    ""});
     optionalParam("output_ops",
                   {fit.outputOps, fit.outputOpsLow, fit.outputOpsHigh,
-                   "ops each element of the M x N output adds to half_ops "
-                   "(storing it, the epilogue); fitted with eta_max",
+                   "ops each element of the output (a contraction's M x N, "
+                   "another kernel's results) adds to half_ops (storing it, "
+                   "the epilogue, a reduction's sum); fitted with eta_max",
                    ""});
   }
   optionalParam("stall", {fit.stall, fit.stallLow, fit.stallHigh,
@@ -387,6 +388,8 @@ struct KernelTerms {
   /// `stall` scales), and the stall the target charges for them.
   double uncachedS = 0, stallS = 0;
   std::optional<ContractionShape> shape;
+  /// Result elements (a non-contraction curve's `output_ops` unit).
+  double outputElements = 0;
 };
 
 double elementBytes(Type t) {
@@ -625,6 +628,9 @@ std::vector<KernelTerms> localTerms(ModuleOp module,
     FitSample s;
     s.ops = k.ops, s.transcendentals = k.transcendentals, s.memoryS = k.memoryS,
     s.overheadS = k.overheadS, s.shape = k.shape;
+    for (Value r : op->getResults())
+      k.outputElements += double(numel(r.getType()));
+    s.outputElements = k.outputElements;
     EfficiencyCurve flat;
     flat.params["eta"].value = 1;
     const EfficiencyCurve &curve =
@@ -667,8 +673,11 @@ costTerms(ModuleOp module, const TargetDescription &target) {
       if (u.name == k.unit && u.transcendentalOps)
         tOps = u.transcendentalOps->value;
     t.epilogueWork = k.epilogueOps + k.epilogueTranscendentals * tOps;
-    if (i < ops.size())
+    if (i < ops.size()) {
       t.shape = workOf(ops[i]).contraction;
+      for (Value r : ops[i]->getResults())
+        t.outputElements += double(numel(r.getType()));
+    }
     out.push_back(t);
   }
   return out;
@@ -1095,6 +1104,7 @@ llvm::Error Prober::fit() {
       s.overheadS = t.overheadS;
       s.fixedComputeS = t.stallS;
       s.shape = t.shape;
+      s.outputElements = t.outputElements;
       s.label = r.spec.label;
       ++data.kernelCount;
       bool contraction = StringRef(t.cls).starts_with("contraction");
@@ -1244,6 +1254,11 @@ llvm::Error Prober::fit() {
     // transcendental calls (Tanh, Exp): their ops are 0.
     o.allowSaturating = llvm::all_of(
         samples, [](const FitSample &s) { return s.ops > 0; });
+    // A cost per result element (a reduction's horizontal sum and store:
+    // GlobalAveragePool over 7x7 maps is several times slower per input
+    // element than over 56x56 ones): one parameter more, so only where
+    // the grid times four kernels or more.
+    o.fitWeightOps = samples.size() >= 4;
     c.fit = fitCurve(samples, o);
     c.kernels = samples.size();
     logFit(variant, c.fit, samples.size());

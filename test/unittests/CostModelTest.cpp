@@ -452,6 +452,9 @@ compute:
         epilogue.SiLU:
           model: fixed
           params: {eta: 0.25}
+        GlobalAveragePool:
+          model: saturating
+          params: {eta_max: 0.5, half_ops: 100, output_ops: 50}
 memory:
   - name: cache
     source: "[hand]"
@@ -534,6 +537,34 @@ func.func @main(%x: tensor<1x4x8x8xf32>, %c: tensor<1x4x1x1xf32>, %w: tensor<4x1
   double epilogueWork = dw.epilogueOps + dw.epilogueTranscendentals * 10;
   EXPECT_NEAR(dw.epilogueS, epilogueWork / (1e9 * 0.25), 1e-15);
   EXPECT_NEAR(dw.computeS - dw.epilogueS, 1152 / (1e9 * 0.1), 1e-15);
+}
+
+// A non-contraction curve's output_ops charges each result element: of
+// two average pools over as many inputs, the one with more channels (more
+// horizontal sums) is the slower.
+TEST_F(CostModelTest, OutputCostChargesAReductionsResults) {
+  parse(R"(
+func.func @main(%a: tensor<1x4x8x8xf32>, %b: tensor<1x16x2x2xf32>) -> (tensor<1x4x1x1xf32>, tensor<1x16x1x1xf32>) {
+  %0 = "iron.GlobalAveragePool"(%a) : (tensor<1x4x8x8xf32>) -> tensor<1x4x1x1xf32> loc("few")
+  %1 = "iron.GlobalAveragePool"(%b) : (tensor<1x16x2x2xf32>) -> tensor<1x16x1x1xf32> loc("many")
+  return %0, %1 : tensor<1x4x1x1xf32>, tensor<1x16x1x1xf32>
+}
+)");
+  ModelCost c = analyze(target(kCpu));
+  ASSERT_EQ(c.kernels.size(), 2u);
+  // 256 inputs + 4 outputs = 260 ops: eta = 0.5 x 260 / (260 + 100 + 50 x 4).
+  EXPECT_EQ(c.kernels[0].curve, "kernels.GlobalAveragePool");
+  EXPECT_NEAR(c.kernels[0].eta, 0.5 * 260 / 560.0, 1e-12);
+  EXPECT_NEAR(c.kernels[0].computeS, 560 / (1e9 * 0.5), 1e-15);
+  // 64 + 16 = 80 ops: eta = 0.5 x 80 / (80 + 100 + 50 x 16).
+  EXPECT_NEAR(c.kernels[1].eta, 0.5 * 80 / 980.0, 1e-12);
+  EXPECT_NEAR(c.kernels[1].computeS, 980 / (1e9 * 0.5), 1e-15);
+  // --batch 4: four times the results, four times the ops.
+  CostOptions batched;
+  batched.batch = 4;
+  ModelCost b = analyze(target(kCpu), batched);
+  ASSERT_EQ(b.kernels.size(), 2u);
+  EXPECT_NEAR(b.kernels[0].eta, 0.5 * 1040 / (1040 + 100 + 50 * 16.0), 1e-12);
 }
 
 // Windowed convolutions are costed by the path the runtime's optimized

@@ -228,6 +228,48 @@ TEST(HostProbe, FitRecoversOutputCost) {
   EXPECT_LT(c.evaluate(2e6, 0, {0, 0, 1e5}), c.evaluate(2e6));
 }
 
+TEST(HostProbe, FitRecoversPerResultCostOfAReduction) {
+  // Global average pools: ops = inputs + outputs, and each output (channel)
+  // costs 100 ops more: eta = 0.2 W / (W + 1e4 + 100 C).
+  EfficiencyCurve truth = saturating(0.2, 1e4);
+  truth.params["output_ops"].value = 100;
+  double peak = 1e11;
+  std::vector<FitSample> samples;
+  for (int64_t c : {32, 96, 256, 576, 1280, 2048})
+    for (int64_t hw : {7, 14, 28, 56}) {
+      if (c * hw * hw > 4e6)
+        continue;
+      FitSample s;
+      s.ops = double(c * hw * hw + c);
+      s.outputElements = double(c);
+      s.measuredS = predictSeconds(s, truth, peak, 1);
+      samples.push_back(s);
+    }
+  FitOptions o;
+  o.peakOpsPerS = peak;
+  CurveFit without = fitCurve(samples, o);
+  o.fitWeightOps = true;
+  CurveFit fit = fitCurve(samples, o);
+  ASSERT_EQ(fit.kind, EfficiencyCurve::Kind::Saturating);
+  // Candidates step by 10^(1/4): 100 is one of them.
+  EXPECT_GT(fit.outputOps, 56);
+  EXPECT_LT(fit.outputOps, 178);
+  EXPECT_EQ(fit.weightOps, 0);
+  EXPECT_EQ(fit.inputOps, 0);
+  EXPECT_LT(fit.rmsLogError, 0.05);
+  EXPECT_LT(fit.rmsLogError, 0.2 * without.rmsLogError);
+  // The curve as the target file states it charges the results.
+  EfficiencyCurve curve = toCurve(fit);
+  ASSERT_EQ(curve.params.count("output_ops"), 1u);
+  FitSample many;
+  many.ops = 2048 * 49 + 2048;
+  many.outputElements = 2048;
+  FitSample few = many;
+  few.outputElements = 0;
+  EXPECT_GT(predictSeconds(many, curve, peak, 1),
+            1.5 * predictSeconds(few, curve, peak, 1));
+}
+
 TEST(HostProbe, FitRecoversRowTiling) {
   // Depthwise-like kernels whose output rows pad to vectors of 16.
   EfficiencyCurve truth = fixedCurve(0.3);

@@ -112,6 +112,8 @@ struct FitSample {
   double fixedComputeS = 0;
   /// For contractions: the matrix products the tiling pads.
   std::optional<ContractionShape> shape;
+  /// For other kernels: their result elements (`output_ops` applies).
+  double outputElements = 0;
   std::string label;
 };
 
@@ -136,8 +138,8 @@ struct CurveFit {
   /// Saturating contraction curves: ops per element of the M x K operand
   /// (0: none).
   double inputOps = 0, inputOpsLow = 0, inputOpsHigh = 0;
-  /// Saturating contraction curves: ops per element of the M x N output
-  /// (0: none).
+  /// Saturating curves: ops per element of a contraction's M x N output,
+  /// or of another kernel's results (0: none).
   double outputOps = 0, outputOpsLow = 0, outputOpsHigh = 0;
   std::optional<TileChoice> tiling;
   /// The curve's `stall` (0: none) and how it was measured.
@@ -156,8 +158,8 @@ struct FitOptions {
   bool allowSaturating = true;
   /// Tilings tried besides none; one is kept only when it lowers the error.
   std::vector<TileChoice> tileCandidates;
-  /// Try per-element costs of the operands: K x N, M x K and M x N
-  /// (contractions).
+  /// Try per-element costs: of a contraction's K x N, M x K and M x N
+  /// operands; of another kernel's results (`output_ops` only).
   bool fitWeightOps = false;
   /// The least half-width of a fitted parameter's range, in ln units.
   double minRangeLog = 0.02;

@@ -73,15 +73,16 @@ struct TilingModel {
                      int64_t width = 0) const;
 };
 
-/// The element counts of a contraction's operands that a saturating
-/// curve's optional per-element costs apply to (0 for other kernels).
+/// The element counts a saturating curve's optional per-element costs apply
+/// to: a contraction's operands; for other kernels only `output`.
 struct CurveElements {
   /// batch x K x N: `weight_ops` each (reading and packing it once).
   double weight = 0;
   /// batch x M x K: `input_ops` each (packing it, an im2col).
   double input = 0;
   /// batch x M x N: `output_ops` each (storing it, the epilogue; what a
-  /// product with a short K spends most on).
+  /// product with a short K spends most on). Other kernels: their result
+  /// elements (what a reduction pays per output).
   double output = 0;
 };
 
