@@ -14,6 +14,8 @@
 
 #include "iron/Probe/HostProbe.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -24,6 +26,15 @@ namespace iron::probe {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// The element counts a curve's per-element costs apply to (as the cost
+/// model takes them): a contraction's operands, another kernel's results.
+EfficiencyCurve::Elements elementsOf(const FitSample &s) {
+  if (!s.shape)
+    return {0, 0, s.outputElements};
+  return {s.shape->weightElements(), s.shape->inputElements(),
+          s.shape->outputElements()};
+}
 
 /// A sample with everything that does not depend on the curve precomputed.
 struct Prepared {
@@ -145,9 +156,10 @@ std::vector<Prepared> prepare(llvm::ArrayRef<FitSample> samples, double t,
     p.memoryS = s.memoryS;
     p.overheadS = s.overheadS;
     p.fixedComputeS = s.fixedComputeS;
-    p.weightElements = s.shape ? s.shape->weightElements() : 0.0;
-    p.inputElements = s.shape ? s.shape->inputElements() : 0.0;
-    p.outputElements = s.shape ? s.shape->outputElements() : s.outputElements;
+    EfficiencyCurve::Elements e = elementsOf(s);
+    p.weightElements = e.weight;
+    p.inputElements = e.input;
+    p.outputElements = e.output;
     p.tiling = 1;
     if (tiling && s.shape)
       p.tiling = tiling->utilization(s.shape->batch, s.shape->m, s.shape->n,
@@ -261,13 +273,7 @@ double predictSeconds(const FitSample &s, const EfficiencyCurve &curve,
   double work = s.ops + s.transcendentals * transcendentalOps;
   double tc = s.fixedComputeS;
   if (work > 0) {
-    EfficiencyCurve::Elements elements;
-    if (s.shape)
-      elements = {s.shape->weightElements(), s.shape->inputElements(),
-                  s.shape->outputElements()};
-    else
-      elements.output = s.outputElements;
-    double eta = curve.evaluate(s.ops, 0, elements);
+    double eta = curve.evaluate(s.ops, 0, elementsOf(s));
     if (curve.tiling && s.shape)
       eta *= curve.tiling->utilization(s.shape->batch, s.shape->m, s.shape->n,
                                        s.shape->k, s.shape->width);
@@ -302,13 +308,23 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples,
   // M x N output (storing it, the epilogue). Each is one parameter more: a
   // cost the curve does not have yet is taken only when it lowers the rms
   // log error by at least 5% (a few short-K kernels among many long-K ones
-  // must be able to earn it); one it has moves for any improvement.
-  if (options.fitWeightOps && options.allowSaturating) {
+  // must be able to earn it); one it has moves for any improvement. A cost
+  // whose elements no sample has (a non-contraction's operands) is skipped.
+  if (options.fitElementCosts && options.allowSaturating) {
     auto prepared = prepare(samples, options.transcendentalOps, bestTile);
-    double Params::*costs[] = {&Params::weightOps, &Params::inputOps,
-                               &Params::outputOps};
+    struct Cost {
+      double Params::*param;
+      double Prepared::*elements;
+    } costs[] = {{&Params::weightOps, &Prepared::weightElements},
+                 {&Params::inputOps, &Prepared::inputElements},
+                 {&Params::outputOps, &Prepared::outputElements}};
     for (int pass = 0; pass < 2; ++pass)
-      for (double Params::*cost : costs) {
+      for (const Cost &c : costs) {
+        if (llvm::none_of(prepared, [&](const Prepared &s) {
+              return s.*c.elements > 0;
+            }))
+          continue;
+        double Params::*cost = c.param;
         Params round = best.saturating ? best : Params();
         double roundErr = bestErr;
         for (int i = 0; i <= 21; ++i) {

@@ -405,6 +405,15 @@ int64_t numel(Type t) {
   return shaped && shaped.hasStaticShape() ? shaped.getNumElements() : 0;
 }
 
+/// Elements of all of an op's results (a non-contraction's `output_ops`
+/// unit).
+double resultElements(Operation *op) {
+  double n = 0;
+  for (Value r : op->getResults())
+    n += double(numel(r.getType()));
+  return n;
+}
+
 ArrayRef<int64_t> shapeOf(Value v) {
   return cast<ShapedType>(v.getType()).getShape();
 }
@@ -628,8 +637,7 @@ std::vector<KernelTerms> localTerms(ModuleOp module,
     FitSample s;
     s.ops = k.ops, s.transcendentals = k.transcendentals, s.memoryS = k.memoryS,
     s.overheadS = k.overheadS, s.shape = k.shape;
-    for (Value r : op->getResults())
-      k.outputElements += double(numel(r.getType()));
+    k.outputElements = resultElements(op);
     s.outputElements = k.outputElements;
     EfficiencyCurve flat;
     flat.params["eta"].value = 1;
@@ -675,8 +683,7 @@ costTerms(ModuleOp module, const TargetDescription &target) {
     t.epilogueWork = k.epilogueOps + k.epilogueTranscendentals * tOps;
     if (i < ops.size()) {
       t.shape = workOf(ops[i]).contraction;
-      for (Value r : ops[i]->getResults())
-        t.outputElements += double(numel(r.getType()));
+      t.outputElements = resultElements(ops[i]);
     }
     out.push_back(t);
   }
@@ -1192,7 +1199,7 @@ llvm::Error Prober::fit() {
       int64_t lanes = std::max<int64_t>(1, host.vectorBits / 32);
       o.tileCandidates = {{0, 0, 0, lanes}, {0, 0, 0, std::max<int64_t>(1, lanes / 2)}};
     }
-    o.fitWeightOps = StringRef(cls).starts_with("contraction");
+    o.fitElementCosts = StringRef(cls).starts_with("contraction");
     ClassResult c;
     c.cls = cls;
     c.fit = fitCurve(samples, o);
@@ -1258,7 +1265,7 @@ llvm::Error Prober::fit() {
     // GlobalAveragePool over 7x7 maps is several times slower per input
     // element than over 56x56 ones): one parameter more, so only where
     // the grid times four kernels or more.
-    o.fitWeightOps = samples.size() >= 4;
+    o.fitElementCosts = samples.size() >= 4;
     c.fit = fitCurve(samples, o);
     c.kernels = samples.size();
     logFit(variant, c.fit, samples.size());

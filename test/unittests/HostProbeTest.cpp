@@ -159,6 +159,25 @@ TEST(HostProbe, StreamBandwidthIsPositive) {
   EXPECT_GE(r.high, r.value);
 }
 
+/// Fits `samples` with and without per-element costs and checks that the
+/// fit finds the cost `param` (written as `name`) in (low, high) and that
+/// it explains them: at most `improvement` of the error without it.
+CurveFit expectElementCost(const std::vector<FitSample> &samples, double peak,
+                           double CurveFit::*param, const char *name,
+                           double low, double high, double improvement) {
+  FitOptions o;
+  o.peakOpsPerS = peak;
+  CurveFit without = fitCurve(samples, o);
+  o.fitElementCosts = true;
+  CurveFit fit = fitCurve(samples, o);
+  EXPECT_EQ(fit.kind, EfficiencyCurve::Kind::Saturating);
+  EXPECT_GT(fit.*param, low) << name;
+  EXPECT_LT(fit.*param, high) << name;
+  EXPECT_LT(fit.rmsLogError, improvement * without.rmsLogError) << name;
+  EXPECT_EQ(toCurve(fit).params.count(name), 1u) << name;
+  return fit;
+}
+
 TEST(HostProbe, FitRecoversWeightCost) {
   // Thin products pay for their K x N operand: eta = 0.8 W / (W + 1e3 +
   // 4 K N).
@@ -167,17 +186,9 @@ TEST(HostProbe, FitRecoversWeightCost) {
   double peak = 1e11;
   std::vector<FitSample> samples =
       productSamples(truth, peak, {1, 4, 16, 64, 256}, {64, 512}, {64, 1024});
-  FitOptions o;
-  o.peakOpsPerS = peak;
-  CurveFit without = fitCurve(samples, o);
-  o.fitWeightOps = true;
-  CurveFit fit = fitCurve(samples, o);
-  ASSERT_EQ(fit.kind, EfficiencyCurve::Kind::Saturating);
   // The grid of candidates has 10^(1/4) steps: 4 lies between 3.16 and 5.6.
-  EXPECT_GT(fit.weightOps, 3);
-  EXPECT_LT(fit.weightOps, 6);
-  EXPECT_LT(fit.rmsLogError, 0.5 * without.rmsLogError);
-  EXPECT_EQ(toCurve(fit).params.count("weight_ops"), 1u);
+  expectElementCost(samples, peak, &CurveFit::weightOps, "weight_ops", 3, 6,
+                    0.5);
 }
 
 TEST(HostProbe, FitRecoversInputCost) {
@@ -190,7 +201,7 @@ TEST(HostProbe, FitRecoversInputCost) {
       productSamples(truth, peak, {49, 784, 3136, 12544}, {16, 64, 256}, {27, 144, 576});
   FitOptions o;
   o.peakOpsPerS = peak;
-  o.fitWeightOps = true;
+  o.fitElementCosts = true;
   CurveFit fit = fitCurve(samples, o);
   ASSERT_EQ(fit.kind, EfficiencyCurve::Kind::Saturating);
   // Candidates step by 10^(1/4): 8 lies between 5.6 and 10.
@@ -212,19 +223,11 @@ TEST(HostProbe, FitRecoversOutputCost) {
   std::vector<FitSample> samples =
       productSamples(truth, peak, {196, 3136, 12544}, {16, 64, 256},
                      {8, 27, 144, 1152});
-  FitOptions o;
-  o.peakOpsPerS = peak;
-  CurveFit without = fitCurve(samples, o);
-  o.fitWeightOps = true;
-  CurveFit fit = fitCurve(samples, o);
-  ASSERT_EQ(fit.kind, EfficiencyCurve::Kind::Saturating);
   // Candidates step by 10^(1/4): 30 lies between 17.8 and 31.6.
-  EXPECT_GT(fit.outputOps, 17);
-  EXPECT_LT(fit.outputOps, 57);
+  CurveFit fit = expectElementCost(samples, peak, &CurveFit::outputOps,
+                                   "output_ops", 17, 57, 0.2);
   EXPECT_LT(fit.rmsLogError, 0.05);
-  EXPECT_LT(fit.rmsLogError, 0.2 * without.rmsLogError);
   EfficiencyCurve c = toCurve(fit);
-  EXPECT_EQ(c.params.count("output_ops"), 1u);
   EXPECT_LT(c.evaluate(2e6, 0, {0, 0, 1e5}), c.evaluate(2e6));
 }
 
@@ -245,22 +248,14 @@ TEST(HostProbe, FitRecoversPerResultCostOfAReduction) {
       s.measuredS = predictSeconds(s, truth, peak, 1);
       samples.push_back(s);
     }
-  FitOptions o;
-  o.peakOpsPerS = peak;
-  CurveFit without = fitCurve(samples, o);
-  o.fitWeightOps = true;
-  CurveFit fit = fitCurve(samples, o);
-  ASSERT_EQ(fit.kind, EfficiencyCurve::Kind::Saturating);
   // Candidates step by 10^(1/4): 100 is one of them.
-  EXPECT_GT(fit.outputOps, 56);
-  EXPECT_LT(fit.outputOps, 178);
+  CurveFit fit = expectElementCost(samples, peak, &CurveFit::outputOps,
+                                   "output_ops", 56, 178, 0.2);
+  EXPECT_LT(fit.rmsLogError, 0.05);
   EXPECT_EQ(fit.weightOps, 0);
   EXPECT_EQ(fit.inputOps, 0);
-  EXPECT_LT(fit.rmsLogError, 0.05);
-  EXPECT_LT(fit.rmsLogError, 0.2 * without.rmsLogError);
   // The curve as the target file states it charges the results.
   EfficiencyCurve curve = toCurve(fit);
-  ASSERT_EQ(curve.params.count("output_ops"), 1u);
   FitSample many;
   many.ops = 2048 * 49 + 2048;
   many.outputElements = 2048;

@@ -160,7 +160,7 @@ struct FitOptions {
   std::vector<TileChoice> tileCandidates;
   /// Try per-element costs: of a contraction's K x N, M x K and M x N
   /// operands; of another kernel's results (`output_ops` only).
-  bool fitWeightOps = false;
+  bool fitElementCosts = false;
   /// The least half-width of a fitted parameter's range, in ln units.
   double minRangeLog = 0.02;
 };
