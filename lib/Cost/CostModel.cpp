@@ -337,6 +337,29 @@ std::optional<rt::ConvPath> conv2dPath(Operation &op) {
                             taps, y.getDimSize(2), y.getDimSize(3), wq);
 }
 
+/// Whether a 2-D depthwise plane of `op` runs a register-blocked sweep
+/// kernel of the runtime (iron/runtime/ConvPath.h); true when unknown.
+bool depthwiseSweep(Operation &op) {
+  if (op.getNumOperands() < 2)
+    return true;
+  auto w = dyn_cast<ShapedType>(op.getOperand(1).getType());
+  if (!w || !w.hasStaticShape() || w.getRank() != 4)
+    return true;
+  auto pair = [&](StringRef name) {
+    std::vector<int64_t> v;
+    if (auto a = op.getAttrOfType<ArrayAttr>(name))
+      for (Attribute e : a)
+        if (auto i = dyn_cast<IntegerAttr>(e))
+          v.push_back(i.getInt());
+    return v.size() == 2 ? std::make_pair(v[0], v[1])
+                         : std::make_pair(int64_t(1), int64_t(1));
+  };
+  auto [sh, sw] = pair("strides");
+  auto [dh, dw] = pair("dilations");
+  return rt::depthwiseSweepKernel(w.getDimSize(2), w.getDimSize(3), sh, sw,
+                                  dh, dw);
+}
+
 /// One op's counts as a kernel after the options; std::nullopt for ops that
 /// are not kernels (constants, views, the terminator).
 llvm::Expected<std::optional<KernelWork>>
@@ -420,6 +443,22 @@ kernelWork(Operation &op, const CostOptions &options, int64_t batch) {
                            ? "contraction.depthwise.strided"
                            : "contraction.depthwise";
     }
+  // A depthwise plane without a register-blocked kernel (a 7x7 or 10x4
+  // window, a dilation) runs the generic per-tap loop: class
+  // "<depthwise class>.generic" (then the depthwise class).
+  if (StringRef(k.curveClass).starts_with("contraction.depthwise") &&
+      !depthwiseSweep(op))
+    k.curveClass += ".generic";
+  // A product with one row or one column (a classifier at batch 1, a 1x1
+  // convolution on a 1x1 map: the runtime's matrix-vector kernels, no
+  // panels) streams its weights once per use instead of blocking them:
+  // class "<class>.gemv" (then the class). A pointwise convolution's M is
+  // its pixels per image, the runtime's GEMM N.
+  if (w.contraction &&
+      ((k.kernelClass == KernelClass::Gemm &&
+        (k.contraction->m == 1 || k.contraction->n == 1)) ||
+       (k.kernelClass == KernelClass::ConvPointwise && w.contraction->m == 1)))
+    k.curveClass += ".gemv";
   // An elementwise program costs what its slowest function costs; its
   // curve is keyed by that function ("Elementwise.Tanh").
   if (k.kind == "Elementwise")
@@ -846,19 +885,27 @@ Evaluation evaluate(const Context &c, const KernelWork &k,
         placeWeights(t, c.modelWeightBytes, c.arenaBytes, /*skipCaches=*/true);
     const MemoryLevel *al = placeData(t, MemoryRole::Activations,
                                       c.arenaBytes, /*skipCaches=*/true);
+    auto transferS = [&](const MemoryLevel *l, double bytes) {
+      return l && l->bandwidthBytesPerS && bytes > 0
+                 ? bytes / (rate(*l->bandwidthBytesPerS, corner) *
+                            Scales::get(scales.bandwidth, l->name))
+                 : 0.0;
+    };
     if (wl && k.missedWeightBytes > 0)
       e.bytesByLevel[wl->name] += k.missedWeightBytes;
-    if (al && k.missedActivationBytes > 0) {
+    if (al && k.missedActivationBytes > 0)
       e.bytesByLevel[al->name] += k.missedActivationBytes;
-      // Activations that no cache holds stall the kernel's compute by the
-      // curve's `stall` times their transfer time. Weights do not: kernels
-      // read them in packed panels, in order, which the hardware prefetches.
-      if (al->bandwidthBytesPerS)
-        e.stallBaseS = k.missedActivationBytes /
-                       (rate(*al->bandwidthBytesPerS, corner) *
-                        Scales::get(scales.bandwidth, al->name));
+    // Data that no cache holds stalls the kernel's compute by the curve's
+    // `stall` times its transfer time: activations, and the weights of a
+    // matrix product, which the SGEMM packs into panels (its B operand)
+    // before it computes on them. A convolution's weights are its SGEMM's
+    // A, read in place and prefetched while it computes; a matrix-vector
+    // product streams its weights at the bandwidth (T_m bounds it).
+    e.stallBaseS = transferS(al, k.missedActivationBytes);
+    if (k.curveClass == "contraction.gemm")
+      e.stallBaseS += transferS(wl, k.missedWeightBytes);
+    if (e.stallBaseS > 0)
       e.memoryStallS = curveStall(u, k, -corner) * e.stallBaseS;
-    }
   } else {
     const MemoryLevel *wl = placeWeights(t, c.modelWeightBytes, c.arenaBytes);
     const MemoryLevel *al =

@@ -46,11 +46,15 @@ const char *const kRoleNames[] = {"activations", "weights", "code"};
 // ("none" is not a kernel), plus the prefix covering every contraction.
 const char *const kKernelClassNames[] = {"contraction",
                                          "contraction.gemm",
+                                         "contraction.gemm.gemv",
                                          "contraction.conv",
                                          "contraction.conv.im2col",
                                          "contraction.conv_pointwise",
+                                         "contraction.conv_pointwise.gemv",
                                          "contraction.depthwise",
+                                         "contraction.depthwise.generic",
                                          "contraction.depthwise.strided",
+                                         "contraction.depthwise.strided.generic",
                                          "contraction.recurrent",
                                          "elementwise",
                                          "pooling",
@@ -144,6 +148,8 @@ double TilingModel::utilization(int64_t batch, int64_t m, int64_t n,
   if (batch <= 0 || m <= 0 || n <= 0 || k <= 0)
     return 1.0;
   int64_t tm = tile(this->m), tn = tile(this->n), tk = tile(this->k);
+  if (gemvUnpadded && (m == 1 || n == 1))
+    tm = tn = 1;
   int64_t tilesM = ceilDiv(m, tm), tilesN = ceilDiv(n, tn);
   double padding = (double(m) / double(tilesM * tm)) *
                    (double(n) / double(tilesN * tn)) *
@@ -804,8 +810,17 @@ void TargetParser::parseTiling(const YNode &n, const std::string &field,
                                const std::string &inherited, TilingModel &t) {
   if (!expectMap(n, field) ||
       !checkKeys(n, field,
-                 {"m", "n", "k", "parallel", "w", "source", "note"}))
+                 {"m", "n", "k", "parallel", "w", "gemv_unpadded", "source",
+                  "note"}))
     return;
+  if (const YNode *g = n.get("gemv_unpadded")) {
+    if (g->kind != YNode::Scalar || g->quoted ||
+        (g->scalar != "true" && g->scalar != "false")) {
+      fail(*g, join(field, "gemv_unpadded"), "expected true or false");
+      return;
+    }
+    t.gemvUnpadded = g->scalar == "true";
+  }
   if (!blockSource(n, field, inherited, t.source))
     return;
   std::pair<StringRef, std::optional<Quantity> *> dims[] = {

@@ -592,6 +592,47 @@ func.func @main(%x: tensor<1x16x32x32xf32>, %s: tensor<1x16x7x7xf32>, %m: tensor
   EXPECT_EQ(c.kernels[2].curve, "classes.contraction.depthwise.strided");
 }
 
+// Products with one row or one column run the runtime's matrix-vector
+// kernels: class "<class>.gemv", which falls back to the class.
+TEST_F(CostModelTest, MatrixVectorProductsTakeTheirOwnClass) {
+  std::string text = kCpu;
+  size_t pos = text.find("        elementwise:\n");
+  ASSERT_NE(pos, std::string::npos);
+  text.insert(pos, "        contraction.gemm:\n"
+                   "          model: fixed\n"
+                   "          params: {eta: 0.3}\n"
+                   "          tiling: {m: 8, gemv_unpadded: true}\n"
+                   "        contraction.conv_pointwise.gemv:\n"
+                   "          model: fixed\n"
+                   "          params: {eta: 0.125}\n");
+  parse(R"(
+func.func @main(%v: tensor<1x64xf32>, %a: tensor<4x64xf32>, %p: tensor<1x16x1x1xf32>, %q: tensor<1x16x2x2xf32>) -> (tensor<1x32xf32>, tensor<4x32xf32>, tensor<1x8x1x1xf32>, tensor<1x8x2x2xf32>) {
+  %w = "iron.Constant"() <{value = dense<1.0> : tensor<64x32xf32>}> : () -> tensor<64x32xf32>
+  %c = "iron.Constant"() <{value = dense<1.0> : tensor<8x16x1x1xf32>}> : () -> tensor<8x16x1x1xf32>
+  %r = "iron.MatMul"(%v, %w) : (tensor<1x64xf32>, tensor<64x32xf32>) -> tensor<1x32xf32> loc("row")
+  %m = "iron.MatMul"(%a, %w) : (tensor<4x64xf32>, tensor<64x32xf32>) -> tensor<4x32xf32> loc("rows")
+  %s = "iron.Conv"(%p, %c) : (tensor<1x16x1x1xf32>, tensor<8x16x1x1xf32>) -> tensor<1x8x1x1xf32> loc("squeeze")
+  %t = "iron.Conv"(%q, %c) : (tensor<1x16x2x2xf32>, tensor<8x16x1x1xf32>) -> tensor<1x8x2x2xf32> loc("map")
+  return %r, %m, %s, %t : tensor<1x32xf32>, tensor<4x32xf32>, tensor<1x8x1x1xf32>, tensor<1x8x2x2xf32>
+}
+)");
+  ModelCost c = analyze(target(text));
+  ASSERT_EQ(c.kernels.size(), 4u);
+  // One row: the gemm class's curve, its M unpadded (no 1/8).
+  EXPECT_EQ(c.kernels[0].curveClass, "contraction.gemm.gemv");
+  EXPECT_EQ(c.kernels[0].curve, "classes.contraction.gemm");
+  EXPECT_NEAR(c.kernels[0].eta, 0.3, 1e-12);
+  // Four rows pad to 8: half the tile.
+  EXPECT_EQ(c.kernels[1].curveClass, "contraction.gemm");
+  EXPECT_NEAR(c.kernels[1].eta, 0.3 * 0.5, 1e-12);
+  // A 1x1 convolution on a 1x1 map has its own curve; on a 2x2 map not.
+  EXPECT_EQ(c.kernels[2].curveClass, "contraction.conv_pointwise.gemv");
+  EXPECT_EQ(c.kernels[2].curve, "classes.contraction.conv_pointwise.gemv");
+  EXPECT_NEAR(c.kernels[2].eta, 0.125, 1e-12);
+  EXPECT_EQ(c.kernels[3].curveClass, "contraction.conv_pointwise");
+  EXPECT_EQ(c.kernels[3].curve, "default");
+}
+
 // Weights stay in the cache only when the arena fits beside them.
 TEST_F(CostModelTest, WeightsShareTheCacheWithTheArena) {
   // 400 bytes of weights; x and y 400 bytes each: the arena fits beside.
@@ -668,6 +709,47 @@ func.func @main(%x: tensor<1x5000xf32>, %z: tensor<1x50000xf32>) -> (tensor<1x50
   ModelCost placed = analyze(target(kCpu));
   EXPECT_DOUBLE_EQ(placed.kernels[2].bytesByLevel.at("dram"), 60000);
   EXPECT_DOUBLE_EQ(placed.kernels[2].memoryStallS, 0);
+}
+
+// A matrix product packs its weights (the SGEMM's B) before it computes:
+// weights no cache holds stall it like activations do. A convolution reads
+// its weights in place while it computes: they do not.
+TEST_F(CostModelTest, PackedWeightsStallAProduct) {
+  std::string text = kCpu;
+  auto edit = [&](llvm::StringRef from, llvm::StringRef to) {
+    size_t pos = text.find(from.str());
+    ASSERT_NE(pos, std::string::npos) << from.str();
+    text.replace(pos, from.size(), to.str());
+  };
+  edit("    capacity_bytes: 10000\n",
+       "    capacity_bytes: 100000\n    cache: true\n");
+  edit("        elementwise:\n", "        contraction:\n"
+                                  "          model: fixed\n"
+                                  "          params: {eta: 0.5, stall: 1}\n"
+                                  "        elementwise:\n");
+  // 200000 bytes of weights each, twice the cache: they come from DRAM at
+  // every inference.
+  parse(R"(
+func.func @main(%x: tensor<4x100xf32>, %i: tensor<1x100x2x2xf32>) -> (tensor<4x500xf32>, tensor<1x500x2x2xf32>) {
+  %w = "iron.Constant"() <{value = dense<1.0> : tensor<100x500xf32>}> : () -> tensor<100x500xf32>
+  %c = "iron.Constant"() <{value = dense<1.0> : tensor<500x100x1x1xf32>}> : () -> tensor<500x100x1x1xf32>
+  %y = "iron.MatMul"(%x, %w) : (tensor<4x100xf32>, tensor<100x500xf32>) -> tensor<4x500xf32> loc("product")
+  %z = "iron.Conv"(%i, %c) : (tensor<1x100x2x2xf32>, tensor<500x100x1x1xf32>) -> tensor<1x500x2x2xf32> loc("conv")
+  return %y, %z : tensor<4x500xf32>, tensor<1x500x2x2xf32>
+}
+)");
+  ModelCost c = analyze(target(text));
+  ASSERT_EQ(c.kernels.size(), 2u);
+  const double weightS = 200000 / 1e10, block = 2048 / 1e10;
+  const KernelCost &product = c.kernels[0], &conv = c.kernels[1];
+  EXPECT_EQ(product.curveClass, "contraction.gemm");
+  EXPECT_GE(product.bytesByLevel.at("dram"), 200000 - 2048);
+  EXPECT_GE(conv.bytesByLevel.at("dram"), 200000 - 2048);
+  // The product's stall covers its weights (and at most its few
+  // activation bytes, 9600); the convolution's only its activations.
+  EXPECT_GE(product.memoryStallS, weightS - block);
+  EXPECT_LE(product.memoryStallS, weightS + 9600 / 1e10 + block);
+  EXPECT_LE(conv.memoryStallS, 9600 / 1e10 + block);
 }
 
 TEST_F(CostModelTest, ReportJSONHasUnitsInKeys) {

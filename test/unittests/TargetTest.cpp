@@ -518,6 +518,21 @@ TEST(TargetTiling, UtilizationPadsToTilesAndFillsWaves) {
   EXPECT_DOUBLE_EQ(TilingModel().utilization(3, 5, 7, 9), 1.0);
   // Degenerate shapes are not quantized.
   EXPECT_DOUBLE_EQ(tm.utilization(1, 0, 10, 10), 1.0);
+
+  // A matrix-vector product pads M and N to tiles unless the stack runs
+  // it with its own kernel (gemv_unpadded); K still pads.
+  TilingModel gemv;
+  gemv.m = number(16);
+  gemv.n = number(12);
+  gemv.k = number(4);
+  EXPECT_DOUBLE_EQ(gemv.utilization(1, 1, 100, 30),
+                   (1.0 / 16) * (100.0 / 108) * (30.0 / 32));
+  gemv.gemvUnpadded = true;
+  EXPECT_DOUBLE_EQ(gemv.utilization(1, 1, 100, 30), 30.0 / 32);
+  EXPECT_DOUBLE_EQ(gemv.utilization(1, 49, 1, 32), 1.0);
+  // Other shapes still pad: 49 pixels to 64, 100 channels to 108.
+  EXPECT_DOUBLE_EQ(gemv.utilization(1, 49, 100, 32),
+                   (49.0 / 64) * (100.0 / 108));
 }
 
 TEST(TargetTiling, ForClassFallsBackToPrefixThenDefault) {
@@ -1045,6 +1060,10 @@ TEST_F(TargetErrorTest, TilingErrors) {
   text = edit("        n: 2\n", "        n: 2\n        depth: 3\n");
   expectError(text, lineOf(text, "depth: 3"),
               "compute[0].efficiency.tiling.depth", "unknown field 'depth'");
+  text = edit("        n: 2\n", "        n: 2\n        gemv_unpadded: yes\n");
+  expectError(text, lineOf(text, "gemv_unpadded"),
+              "compute[0].efficiency.tiling.gemv_unpadded",
+              "expected true or false");
   text = edit("          tiling: {k: 4}", "          tiling: {}");
   expectError(text, lineOf(text, "tiling: {}"),
               "compute[0].efficiency.classes.contraction.depthwise.tiling",

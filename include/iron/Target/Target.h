@@ -63,6 +63,10 @@ struct TilingModel {
   /// Convolutions vectorized along output rows: each row of `width`
   /// outputs is padded to whole vectors of `w`.
   std::optional<Quantity> w;
+  /// A product with M = 1 or N = 1 runs as a matrix-vector product, which
+  /// the software stack computes with its own kernel: no padding along M
+  /// or N.
+  bool gemvUnpadded = false;
   std::string source;
 
   /// Fraction of the tiled work that is useful for `batch` products of

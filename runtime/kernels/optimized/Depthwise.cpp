@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kernels/optimized/Depthwise.h"
+#include "iron/runtime/ConvPath.h"
 #include "kernels/optimized/Gemm.h"
 
 // IRON_PORTABLE_KERNELS builds only the portable paths (to test them as
@@ -227,7 +228,7 @@ IRON_AVX512 void sweepPlaneAvx512(const DepthwisePlane &d) {
 
 /// The sweep kernels for the common depthwise shapes; false if none fits.
 IRON_AVX512 bool sweepAvx512(const DepthwisePlane &d) {
-  if (d.dilationH != 1 || d.strideH != d.strideW)
+  if (!depthwiseSweepKernel(d.KH, d.KW, d.strideH, d.strideW, d.dilationH, d.dilationW))
     return false;
   if (d.KH == 3 && d.KW == 3) {
     if (d.strideW == 1)
