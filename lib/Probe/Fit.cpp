@@ -137,6 +137,9 @@ std::optional<TilingModel> tilingFor(const TileChoice &tile) {
   t.w = dim(tile.w);
   if (!t.m && !t.n && !t.k && !t.w)
     return std::nullopt;
+  // Iron's runtime runs every product with M = 1 or N = 1 through its
+  // matrix-vector kernel (runtime/kernels/optimized/Gemm.cpp, MatMul.cpp).
+  t.gemvUnpadded = true;
   return t;
 }
 
@@ -286,32 +289,20 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples,
                   const FitOptions &options) {
   CurveFit fit;
   double peak = options.peakOpsPerS;
-  Params best;
-  double bestErr = kInf;
-  std::optional<TileChoice> bestTile;
-  {
-    auto prepared = prepare(samples, options.transcendentalOps, std::nullopt);
-    bestErr = fitPrepared(prepared, peak, options.allowSaturating, best);
-  }
-  for (const TileChoice &tile : options.tileCandidates) {
-    Params p;
-    double err = fitPrepared(prepare(samples, options.transcendentalOps, tile),
-                             peak, options.allowSaturating, p);
-    // A tiling is one more thing to believe: it must lower the rms log
-    // error by at least 3%.
-    if (err < 0.94 * bestErr)
-      bestErr = err, best = p, bestTile = tile;
-  }
-  // The per-element costs of the operands, on the chosen tiling, by
-  // coordinate search: the K x N operand (packing it; for a thin product,
-  // streaming it), the M x K operand (packing the input, an im2col) and the
-  // M x N output (storing it, the epilogue). Each is one parameter more: a
-  // cost the curve does not have yet is taken only when it lowers the rms
-  // log error by at least 5% (a few short-K kernels among many long-K ones
-  // must be able to earn it); one it has moves for any improvement. A cost
-  // whose elements no sample has (a non-contraction's operands) is skipped.
-  if (options.fitElementCosts && options.allowSaturating) {
-    auto prepared = prepare(samples, options.transcendentalOps, bestTile);
+  // The whole curve on one tiling: eta (and half_ops), then the per-element
+  // costs of the operands by coordinate search: the K x N operand (packing
+  // it; for a thin product, streaming it), the M x K operand (packing the
+  // input, an im2col) and the M x N output (storing it, the epilogue). Each
+  // is one parameter more: a cost the curve does not have yet is taken only
+  // when it lowers the rms log error by at least 5% (a few short-K kernels
+  // among many long-K ones must be able to earn it); one it has moves for
+  // any improvement. A cost whose elements no sample has (a
+  // non-contraction's operands) is skipped.
+  auto fitOn = [&](const std::optional<TileChoice> &tile, Params &best) {
+    auto prepared = prepare(samples, options.transcendentalOps, tile);
+    double bestErr = fitPrepared(prepared, peak, options.allowSaturating, best);
+    if (!options.fitElementCosts || !options.allowSaturating)
+      return bestErr;
     struct Cost {
       double Params::*param;
       double Prepared::*elements;
@@ -339,6 +330,20 @@ CurveFit fitCurve(llvm::ArrayRef<FitSample> samples,
             bestErr = err, best = p;
         }
       }
+    return bestErr;
+  };
+  // Each tiling is compared as a whole curve (its own eta and per-element
+  // costs), since padding and a per-element cost can explain the same slow
+  // small kernels. A tiling is one more thing to believe: it must lower the
+  // rms log error by at least 3%.
+  Params best;
+  std::optional<TileChoice> bestTile;
+  double bestErr = fitOn(std::nullopt, best);
+  for (const TileChoice &tile : options.tileCandidates) {
+    Params p;
+    double err = fitOn(tile, p);
+    if (err < 0.94 * bestErr)
+      bestErr = err, best = p, bestTile = tile;
   }
   fit.kind = best.saturating ? EfficiencyCurve::Kind::Saturating
                              : EfficiencyCurve::Kind::Fixed;

@@ -88,6 +88,29 @@ GraphSpec conv(int64_t c, int64_t hw, int64_t m, int64_t k, int64_t s,
   return g;
 }
 
+/// A convolution of an h x w map with a kh x kw window ("same" padding
+/// halves, rounded down), stride s in both dimensions.
+GraphSpec convRect(int64_t c, int64_t h, int64_t w, int64_t m, int64_t kh,
+                   int64_t kw, int64_t s) {
+  int64_t ph = kh / 2, pw = kw / 2;
+  int64_t oh = (h + 2 * ph - kh) / s + 1, ow = (w + 2 * pw - kw) / s + 1;
+  GraphSpec g;
+  g.group = c == 1 ? "contraction.depthwise" : "contraction.conv";
+  g.label = "Conv " + std::to_string(kh) + "x" + std::to_string(kw) + "/" +
+            std::to_string(s) + " " + std::to_string(c) + "->" +
+            std::to_string(m) + " @" + std::to_string(h) + "x" +
+            std::to_string(w);
+  g.inputs = {"float" + dims({1, c, h, w}) + " x",
+              "float" + dims({m, c, kh, kw}) + " W",
+              "float" + dims({m}) + " B"};
+  g.weights = {"W", "B"};
+  g.nodes = {"y = Conv <kernel_shape = " + dims({kh, kw}) + ", strides = " +
+             dims({s, s}) + ", pads = " + dims({ph, pw, ph, pw}) + "> (x, W, B)"};
+  g.outputs = {"float" + anyDims(4) + " y"};
+  g.macs = double(m) * double(oh * ow) * double(c) * double(kh * kw);
+  return g;
+}
+
 GraphSpec matmul(int64_t m, int64_t k, int64_t n) {
   GraphSpec g;
   g.group = "contraction.gemm";
@@ -714,18 +737,22 @@ std::vector<GraphSpec> buildGrid(bool quick) {
             }
     add(spread(v, quick ? 2 : 12, macsKey));
   }
-  // 1x1 convolutions.
+  // 1x1 convolutions, spread by MACs within each map size: the SGEMM pads
+  // the pixels (its N) to whole panels, which costs a 7x7 map a quarter of
+  // its time and a 56x56 map nothing, so every map size needs samples for
+  // the fit to see the padding.
   {
-    std::vector<GraphSpec> v;
-    for (int64_t c : {16, 32, 64, 128, 256, 512, 1024, 2048})
-      for (int64_t m : {16, 64, 256, 1024})
-        for (int64_t hw : {7, 14, 28, 56, 112}) {
+    for (int64_t hw : {7, 14, 28, 56, 112}) {
+      std::vector<GraphSpec> v;
+      for (int64_t c : {16, 32, 64, 128, 256, 512, 1024, 2048})
+        for (int64_t m : {16, 64, 256, 1024}) {
           GraphSpec g = conv(c, hw, m, 1, 1, 1, "contraction.conv_pointwise");
           if (g.macs < 5e4 || g.macs > 1.2e9 || (c >= 1024 && hw > 28))
             continue;
           v.push_back(g);
         }
-    add(spread(v, quick ? 4 : 24, macsKey));
+      add(spread(v, quick ? 1 : 5, macsKey));
+    }
     // Short K: squeeze-and-excitation products on a 1x1 map (a few hundred
     // MACs, where each output's fixed cost shows) and 1x1 convolutions over
     // few channels.
@@ -735,11 +762,13 @@ std::vector<GraphSpec> buildGrid(bool quick) {
                {8, 56, 48}, {8, 112, 16}})
         all.push_back(conv(c, hw, m, 1, 1, 1, "contraction.conv_pointwise"));
   }
-  // Depthwise convolutions.
+  // Depthwise convolutions, spread by MACs within each map size: each
+  // output row is padded to whole vectors and each plane has a fixed cost,
+  // which weigh most on small maps with many channels.
   {
-    std::vector<GraphSpec> v;
-    for (int64_t c : {16, 32, 96, 144, 192, 384, 576, 960})
-      for (int64_t hw : {7, 14, 28, 56, 112})
+    for (int64_t hw : {7, 14, 28, 56, 112}) {
+      std::vector<GraphSpec> v;
+      for (int64_t c : {16, 32, 96, 144, 192, 384, 576, 960})
         for (int64_t k : {3, 5})
           for (int64_t s : {1, 2}) {
             if (double(c) * double(hw * hw) > 2.5e6 ||
@@ -747,7 +776,23 @@ std::vector<GraphSpec> buildGrid(bool quick) {
               continue;
             v.push_back(conv(c, hw, c, k, s, c, "contraction.depthwise"));
           }
-    add(spread(v, quick ? 3 : 20, macsKey));
+      add(spread(v, quick ? 1 : 5, macsKey));
+    }
+    // Windows without a register-blocked kernel run the runtime's generic
+    // per-tap loop (contraction.depthwise.generic and .strided.generic):
+    // 7x7 depthwise convolutions, and convolutions over one input channel
+    // (a spectrogram or grayscale stem; the depthwise kernel once per
+    // output channel) with rectangular windows.
+    if (!quick) {
+      for (auto [c, hw] : std::vector<std::array<int64_t, 2>>{
+               {32, 56}, {96, 28}, {192, 14}, {576, 7}})
+        for (int64_t s : {1, 2})
+          all.push_back(conv(c, hw, c, 7, s, c, "contraction.depthwise"));
+      all.push_back(convRect(1, 40, 32, 32, 8, 4, 2));
+      all.push_back(convRect(1, 64, 16, 16, 4, 8, 2));
+      all.push_back(convRect(1, 32, 32, 64, 7, 3, 1));
+      all.push_back(convRect(1, 48, 20, 24, 9, 5, 1));
+    }
   }
   // Matrix products: projections, classifiers, attention.
   {

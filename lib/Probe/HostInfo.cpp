@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -235,5 +236,43 @@ Rate streamBandwidth(uint64_t workingSetBytes, int repeats,
   };
   return {at(0.5), at(0.1), at(0.9)};
 }
+
+#ifdef __linux__
+namespace {
+bool setCpus(const std::vector<int> &cpus) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (int c : cpus)
+    if (c >= 0 && c < CPU_SETSIZE)
+      CPU_SET(c, &set);
+  return sched_setaffinity(0, sizeof(set), &set) == 0;
+}
+} // namespace
+
+std::vector<int> allowedCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> cpus;
+  if (sched_getaffinity(0, sizeof(set), &set) != 0)
+    return cpus;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &set))
+      cpus.push_back(c);
+  return cpus;
+}
+
+CpuPin::CpuPin(int cpu) : previous(allowedCpus()) {
+  ok = !previous.empty() && setCpus({cpu});
+}
+
+CpuPin::~CpuPin() {
+  if (ok)
+    setCpus(previous);
+}
+#else
+std::vector<int> allowedCpus() { return {}; }
+CpuPin::CpuPin(int) {}
+CpuPin::~CpuPin() {}
+#endif
 
 } // namespace iron::probe

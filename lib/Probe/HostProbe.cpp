@@ -233,6 +233,10 @@ void writeCurve(std::string &y, const std::string &indent, const CurveFit &fit,
     for (auto [key, v] : dims)
       if (v > 1)
         y += indent + "  " + key + ": " + std::to_string(v) + "\n";
+    // The runtime runs products with M = 1 or N = 1 as matrix-vector
+    // products, unpadded (tilingFor in Fit.cpp).
+    if (fit.tiling->m > 1 || fit.tiling->n > 1)
+      y += indent + "  gemv_unpadded: true\n";
   }
 }
 
@@ -240,7 +244,7 @@ std::string curveDerivation(const CurveFit &fit, size_t kernels,
                             double validated, const std::string &what) {
   std::string d = "least squares in log time over " + std::to_string(kernels) +
                   " " + what +
-                  " of the probe's grid (median of each kernel's timed runs, the faster of the grid's passes); "
+                  " of the probe's grid (mean of each kernel's timed runs, the faster of the grid's passes); "
                   "rms log error " +
                   num(fit.rmsLogError) + ", median |error| " +
                   num(100 * (validated >= 0 ? validated : fit.medianAbsError)) +
@@ -913,7 +917,7 @@ llvm::Error Prober::measureOverhead() {
   std::vector<double> med;
   double lo = 1e30, hi = 0;
   for (const KernelTime &k : chain->kernels) {
-    med.push_back(k.median);
+    med.push_back(k.seconds);
     lo = std::min(lo, k.low);
     hi = std::max(hi, k.high);
   }
@@ -922,7 +926,7 @@ llvm::Error Prober::measureOverhead() {
   data.launch.high = std::max(hi, data.launch.value);
   data.launch.derivation =
       "profiled time of a Relu kernel on one element: median over a chain of " +
-      std::to_string(length) + " such kernels of each kernel's median over " +
+      std::to_string(length) + " such kernels of each kernel's mean over " +
       std::to_string(chain->runs) + " runs; range = 10th to 90th percentile";
   log("kernel launch: " + seconds(data.launch.value) + " (" +
       seconds(data.launch.low) + " .. " + seconds(data.launch.high) + ")");
@@ -958,8 +962,12 @@ llvm::Error Prober::measureGrid() {
   // little, which the fits average out, instead of one class a lot, which
   // biases its curve. Of the passes (two, one with --quick), each kernel
   // keeps the faster: a burst rarely hits the same kernel twice, minutes
-  // apart.
+  // apart. Each pass is pinned to one CPU, the next pass to the next
+  // allowed CPU: on a VM one virtual CPU can run 10-70% slower than the
+  // other for minutes (another tenant on its core), so the passes see
+  // different cores and the faster pass is the quieter one.
   int passes = opts.quick ? 1 : 2;
+  std::vector<int> cpus = allowedCpus();
   std::vector<std::optional<BenchResult>> fastest(grid.size());
   std::vector<size_t> order(grid.size());
   for (size_t i = 0; i < order.size(); ++i)
@@ -968,12 +976,20 @@ llvm::Error Prober::measureGrid() {
   auto total = [](const BenchResult &r) {
     double s = 0;
     for (const KernelTime &k : r.kernels)
-      s += k.median;
+      s += k.seconds;
     return s;
   };
   BenchBudget b = budget();
+  std::vector<std::string> passCpus;
   for (int pass = 0; pass < passes; ++pass) {
     std::shuffle(order.begin(), order.end(), rng);
+    std::optional<CpuPin> pin;
+    if (!cpus.empty()) {
+      int cpu = cpus[size_t(pass) % cpus.size()];
+      pin.emplace(cpu);
+      if (pin->pinned())
+        passCpus.push_back(std::to_string(cpu));
+    }
     for (size_t i : order) {
       auto result = runBench(*context, grid[i], b);
       if (!result) {
@@ -987,15 +1003,21 @@ llvm::Error Prober::measureGrid() {
         fastest[i] = std::move(*result);
     }
   }
+  if (!passCpus.empty())
+    data.notes.push_back(
+        "The kernel grid ran " + std::to_string(passes) +
+        (passes == 1 ? " pass" : " passes") + ", pinned to CPU " +
+        llvm::join(passCpus, (passes == 2 ? " and " : ", ")) +
+        (passes > 1 ? "; each kernel keeps its faster pass." : "."));
   for (size_t i = 0; i < grid.size(); ++i) {
     if (!fastest[i])
       continue;
     const GraphSpec &spec = grid[i];
     std::optional<BenchResult> &result = fastest[i];
     std::string line =
-        spec.label + ": " + seconds(result->kernels.front().median);
+        spec.label + ": " + seconds(result->kernels.front().seconds);
     if (spec.macs > 0)
-      line += ", " + num(2 * spec.macs / result->kernels.front().median / 1e9) +
+      line += ", " + num(2 * spec.macs / result->kernels.front().seconds / 1e9) +
               " Gop/s";
     log(line + " (" + std::to_string(result->runs) + " runs" +
         (result->quietRuns < result->runs
@@ -1015,7 +1037,7 @@ llvm::Error Prober::measurePeaks() {
     for (const Record &r : records) {
       if (!pick(r) || r.spec.macs <= 0 || r.result.kernels.size() != 1)
         continue;
-      double rate = 2 * r.spec.macs / r.result.kernels.front().median;
+      double rate = 2 * r.spec.macs / r.result.kernels.front().seconds;
       if (!out || rate > out->second)
         out = {{&r, rate}};
     }
@@ -1031,12 +1053,12 @@ llvm::Error Prober::measurePeaks() {
                   const char *what) {
     const KernelTime &k = b.first->result.kernels.front();
     m.value = b.second;
-    m.low = 2 * b.first->spec.macs / k.high;
-    m.high = 2 * b.first->spec.macs / k.low;
+    m.low = std::min(m.value, 2 * b.first->spec.macs / k.high);
+    m.high = std::max(m.value, 2 * b.first->spec.macs / k.low);
     m.derivation = std::string("best rate of the runtime's ") + what +
                    " kernels over the grid: " + b.first->spec.label + " (" +
                    num(b.first->spec.macs) + " MACs x 2 ops / " +
-                   seconds(k.median) + ", median of " +
+                   seconds(k.seconds) + ", mean of " +
                    std::to_string(b.first->result.runs) +
                    " runs; range from the 10th and 90th percentile times)";
   };
@@ -1104,7 +1126,7 @@ llvm::Error Prober::fit() {
     for (auto [i, kt] : llvm::enumerate(llvm::zip(r.result.kernels, r.terms))) {
       auto &[k, t] = kt;
       FitSample s;
-      s.measuredS = k.median;
+      s.measuredS = k.seconds;
       s.ops = t.ops;
       s.transcendentals = t.transcendentals;
       s.memoryS = t.memoryS;
@@ -1289,7 +1311,7 @@ llvm::Error Prober::fit() {
         continue;
       const KernelTerms &t = (*terms)[e.kernel];
       FitSample s;
-      s.measuredS = e.record->result.kernels[e.kernel].median;
+      s.measuredS = e.record->result.kernels[e.kernel].seconds;
       s.ops = t.epilogueWork;
       s.memoryS = t.memoryS;
       s.overheadS = t.overheadS;
@@ -1341,12 +1363,12 @@ void Prober::measureCacheReach() {
         log("cache reach skipped: " + llvm::toString(r.takeError()));
       return;
     }
-    points.push_back({e, r->kernels.front().median});
+    points.push_back({e, r->kernels.front().seconds});
     log("cache reach: " + bytesText(double(e)) + " streamed between runs: " +
         seconds(points.back().second) + " (warm " +
-        seconds(warm->kernels.front().median) + ")");
+        seconds(warm->kernels.front().seconds) + ")");
   }
-  double warmS = warm->kernels.front().median;
+  double warmS = warm->kernels.front().seconds;
   double coldS = points.back().second;
   if (coldS < 1.2 * warmS)
     return; // No clear step: keep the sweep's capacity.
@@ -1427,8 +1449,8 @@ llvm::Error Prober::measureStalls() {
         warmTerms->empty() || coldTerms->empty())
       continue;
     // The kernel comes first in both graphs.
-    double warmS = warmRun->kernels.front().median;
-    double coldS = coldRun->kernels.front().median;
+    double warmS = warmRun->kernels.front().seconds;
+    double coldS = coldRun->kernels.front().seconds;
     double uncachedS =
         coldTerms->front().uncachedS - warmTerms->front().uncachedS;
     const std::string &cls = coldTerms->front().cls;
@@ -1504,11 +1526,11 @@ llvm::Error Prober::validate(const TargetDescription &target) {
                                 (t.kind == "FusedConv" || t.kind == "FusedMatMul")
                             ? "kernels." + t.epilogueVariant
                             : t.curve;
-      checks[key].push_back({t.latencyS / k.median, r.spec.label});
+      checks[key].push_back({t.latencyS / k.seconds, r.spec.label});
       log("  " + key + ": " + r.spec.label + ": measured " +
-          seconds(k.median) + ", predicted " + seconds(t.latencyS) + " (" +
-          (t.latencyS >= k.median ? "+" : "") +
-          num(100 * (t.latencyS / k.median - 1)) + "%)");
+          seconds(k.seconds) + ", predicted " + seconds(t.latencyS) + " (" +
+          (t.latencyS >= k.seconds ? "+" : "") +
+          num(100 * (t.latencyS / k.seconds - 1)) + "%)");
     }
   }
   // What one curve per class cannot say: the kernels predicted worst.

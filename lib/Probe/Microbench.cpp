@@ -366,8 +366,12 @@ llvm::Expected<BenchResult> runBench(MLIRContext &context,
     result.runs = int(scaled.empty() ? 0 : scaled.front().size());
   for (size_t k = 0; k < scaled.size(); ++k) {
     const std::vector<double> &v = enough ? clean[k] : scaled[k];
-    result.kernels.push_back(
-        {rec.kinds[k], quantile(v, 0.5), quantile(v, 0.1), quantile(v, 0.9)});
+    double mean = 0;
+    for (double t : v)
+      mean += t;
+    mean = v.empty() ? 0 : mean / double(v.size());
+    result.kernels.push_back({rec.kinds[k], mean, quantile(v, 0.5),
+                              quantile(v, 0.1), quantile(v, 0.9)});
   }
   result.quietRuns = undisturbed;
   result.module = std::move(*module);

@@ -53,7 +53,12 @@ struct GraphSpec {
 
 struct KernelTime {
   std::string kind;
-  /// Median, 10th and 90th percentile over the timed runs (seconds).
+  /// The kernel's time: the mean over the timed runs (seconds). Means add
+  /// up: a model's kernels' means sum to its mean end-to-end time, which
+  /// a run's skew (a few slow runs per kernel) puts 2-6% above the sum of
+  /// their medians.
+  double seconds = 0;
+  /// Median, 10th and 90th percentile over the same runs.
   double median = 0, low = 0, high = 0;
 };
 

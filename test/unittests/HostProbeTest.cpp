@@ -99,11 +99,13 @@ TEST(HostProbe, FitRecoversFixedCurveFromNoisyTimes) {
 }
 
 TEST(HostProbe, FitRecoversTiling) {
-  // Matrix products whose N pads to whole tiles of 16 columns.
+  // Matrix products whose N pads to whole tiles of 16 columns, except a
+  // matrix-vector product (N = 1), as in Iron's runtime.
   EfficiencyCurve truth = fixedCurve(0.8);
   TilingModel tiling;
   tiling.n = Quantity();
   tiling.n->value = 16;
+  tiling.gemvUnpadded = true;
   truth.tiling = tiling;
   double peak = 1e11;
   std::vector<FitSample> samples =

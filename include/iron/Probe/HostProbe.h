@@ -67,6 +67,29 @@ struct HostInfo {
 
 HostInfo detectHost();
 
+/// The CPUs this process may run on (its affinity mask), lowest first;
+/// empty where the OS does not say.
+std::vector<int> allowedCpus();
+
+/// Pins the calling thread to one CPU while it lives, and restores the
+/// thread's previous affinity after. On a shared machine (a VM whose
+/// virtual CPUs share cores with other tenants) each CPU's speed moves on
+/// its own, so a measurement that migrates between them mixes two
+/// machines.
+class CpuPin {
+public:
+  explicit CpuPin(int cpu);
+  ~CpuPin();
+  CpuPin(const CpuPin &) = delete;
+  CpuPin &operator=(const CpuPin &) = delete;
+  /// Whether the thread runs on `cpu` only now.
+  bool pinned() const { return ok; }
+
+private:
+  bool ok = false;
+  std::vector<int> previous;
+};
+
 /// Bytes per second of a streaming copy (y = a * x: one read and one write
 /// stream, both counted) whose two buffers total `workingSetBytes`; the
 /// median, 10th and 90th percentile over `repeats` passes.
