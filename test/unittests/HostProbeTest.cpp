@@ -358,3 +358,23 @@ TEST(HostProbe, QuickProbeWritesALoadableTarget) {
 }
 
 } // namespace
+
+// The probe pins each pass of its grid to one CPU and gives the thread its
+// previous CPUs back afterwards.
+TEST(HostProbe, CpuPinPinsAndRestores) {
+  std::vector<int> before = iron::probe::allowedCpus();
+  if (before.empty())
+    GTEST_SKIP() << "the OS reports no affinity mask";
+  {
+    iron::probe::CpuPin pin(before.back());
+    ASSERT_TRUE(pin.pinned());
+    EXPECT_EQ(iron::probe::allowedCpus(), std::vector<int>{before.back()});
+  }
+  EXPECT_EQ(iron::probe::allowedCpus(), before);
+  // A CPU the process may not use is refused, and nothing changes.
+  {
+    iron::probe::CpuPin pin(-1);
+    EXPECT_FALSE(pin.pinned());
+    EXPECT_EQ(iron::probe::allowedCpus(), before);
+  }
+}

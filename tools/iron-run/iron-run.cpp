@@ -259,7 +259,7 @@ int main(int argc, char **argv) {
     std::sort(times.begin(), times.end());
     double median = times[times.size() / 2];
     double p90 = times[std::min(times.size() - 1, size_t(0.9 * double(times.size())))];
-    std::printf("latency over %d runs (after %d warm-up): median %.3f ms, p90 %.3f ms\n", runs,
+    std::printf("latency over %d runs (after %d warm-up): median %.4f ms, p90 %.4f ms\n", runs,
                 warmup, median * 1e3, p90 * 1e3);
   }
   if (profile) {
