@@ -452,13 +452,29 @@ kernelWork(Operation &op, const CostOptions &options, int64_t batch) {
   // A product with one row or one column (a classifier at batch 1, a 1x1
   // convolution on a 1x1 map: the runtime's matrix-vector kernels, no
   // panels) streams its weights once per use instead of blocking them:
-  // class "<class>.gemv" (then the class). A pointwise convolution's M is
-  // its pixels per image, the runtime's GEMM N.
-  if (w.contraction &&
-      ((k.kernelClass == KernelClass::Gemm &&
-        (k.contraction->m == 1 || k.contraction->n == 1)) ||
-       (k.kernelClass == KernelClass::ConvPointwise && w.contraction->m == 1)))
+  // class "<class>.gemv" (then the class) where the runtime takes dot
+  // products (a column of B contiguous: N = 1, or one row against a
+  // transposed B), "contraction.gemm.gevm" where it combines B's rows (one
+  // row against a row-major B, or N = 1 with a transposed A). A pointwise
+  // convolution's M is its pixels per image, the runtime's GEMM N.
+  auto flag = [&](StringRef name) {
+    auto a = op.getAttrOfType<IntegerAttr>(name);
+    return a && a.getInt() != 0;
+  };
+  if (w.contraction && k.kernelClass == KernelClass::Gemm &&
+      (k.contraction->m == 1 || k.contraction->n == 1)) {
+    bool rows = k.contraction->m == 1 ? !flag("transB") : flag("transA");
+    k.curveClass += rows ? ".gevm" : ".gemv";
+  } else if (w.contraction && k.kernelClass == KernelClass::ConvPointwise &&
+             w.contraction->m == 1) {
     k.curveClass += ".gemv";
+  }
+  // A Gemm with transB = 1 (an exported Linear layer the fusion passes left
+  // alone, a vocabulary projection) packs B from its transposed layout with
+  // 8x8 in-register transposes, dearer per weight than a row-major B:
+  // class "contraction.gemm.transposed" (then contraction.gemm).
+  if (k.curveClass == "contraction.gemm" && flag("transB"))
+    k.curveClass += ".transposed";
   // An elementwise program costs what its slowest function costs; its
   // curve is keyed by that function ("Elementwise.Tanh").
   if (k.kind == "Elementwise")
@@ -685,7 +701,20 @@ double curveStall(const ComputeUnit &u, const KernelWork &k, int etaCorner) {
       u.efficiency->forKernel(k.variant, k.curveClass);
   if (c.params.count("stall"))
     return c.stall(etaCorner);
-  return u.efficiency->forClass(k.curveClass).stall(etaCorner);
+  // Else the nearest class curve that states one: a refined class
+  // (contraction.gemm.transposed, contraction.depthwise.generic) misses
+  // its data as its parent class does, which the probe measures.
+  StringRef name = k.curveClass;
+  while (!name.empty()) {
+    auto it = u.efficiency->classes.find(name.str());
+    if (it != u.efficiency->classes.end() && it->second.params.count("stall"))
+      return it->second.stall(etaCorner);
+    size_t dot = name.rfind('.');
+    if (dot == StringRef::npos)
+      break;
+    name = name.take_front(dot);
+  }
+  return u.efficiency->stall(etaCorner);
 }
 
 double classEta(const ComputeUnit &u, KernelClass c, double ops,
@@ -902,7 +931,8 @@ Evaluation evaluate(const Context &c, const KernelWork &k,
     // A, read in place and prefetched while it computes; a matrix-vector
     // product streams its weights at the bandwidth (T_m bounds it).
     e.stallBaseS = transferS(al, k.missedActivationBytes);
-    if (k.curveClass == "contraction.gemm")
+    if (k.curveClass == "contraction.gemm" ||
+        k.curveClass == "contraction.gemm.transposed")
       e.stallBaseS += transferS(wl, k.missedWeightBytes);
     if (e.stallBaseS > 0)
       e.memoryStallS = curveStall(u, k, -corner) * e.stallBaseS;

@@ -814,6 +814,9 @@ std::vector<GraphSpec> buildGrid(bool quick) {
       all.push_back(gemm(128, 256, 16384));
       all.push_back(gemm(32, 512, 32768));
       all.push_back(gemm(1, 768, 32768));
+      // More products with a transposed B (contraction.gemm.transposed).
+      all.push_back(gemm(64, 1024, 4096));
+      all.push_back(gemm(256, 512, 2048));
       all.push_back(batchedMatmul(12, 128, 64, 128));
       all.push_back(batchedMatmul(12, 128, 128, 64));
       all.push_back(batchedMatmul(12, 384, 64, 384));

@@ -1210,7 +1210,7 @@ llvm::Error Prober::fit() {
     // split into balanced tiles and K is not padded. A convolution's output
     // channels are the SGEMM's M and its pixels its N, so the cost model's
     // (m, n) map to (N, M) there. The fit keeps whichever helps.
-    if (cls == "contraction.gemm")
+    if (cls == "contraction.gemm" || cls == "contraction.gemm.transposed")
       o.tileCandidates = {
           {mr, 0, 0}, {0, nr, 0}, {0, nr / 2, 0}, {mr, nr / 2, 0}, {mr, nr, 0}};
     else if (cls == "contraction.conv" || cls == "contraction.conv_pointwise")

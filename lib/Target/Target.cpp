@@ -47,6 +47,8 @@ const char *const kRoleNames[] = {"activations", "weights", "code"};
 const char *const kKernelClassNames[] = {"contraction",
                                          "contraction.gemm",
                                          "contraction.gemm.gemv",
+                                         "contraction.gemm.gevm",
+                                         "contraction.gemm.transposed",
                                          "contraction.conv",
                                          "contraction.conv.im2col",
                                          "contraction.conv_pointwise",

@@ -618,8 +618,9 @@ func.func @main(%v: tensor<1x64xf32>, %a: tensor<4x64xf32>, %p: tensor<1x16x1x1x
 )");
   ModelCost c = analyze(target(text));
   ASSERT_EQ(c.kernels.size(), 4u);
-  // One row: the gemm class's curve, its M unpadded (no 1/8).
-  EXPECT_EQ(c.kernels[0].curveClass, "contraction.gemm.gemv");
+  // One row against a row-major B: the runtime combines B's rows (gevm);
+  // the gemm class's curve, its M unpadded (no 1/8).
+  EXPECT_EQ(c.kernels[0].curveClass, "contraction.gemm.gevm");
   EXPECT_EQ(c.kernels[0].curve, "classes.contraction.gemm");
   EXPECT_NEAR(c.kernels[0].eta, 0.3, 1e-12);
   // Four rows pad to 8: half the tile.
@@ -631,6 +632,22 @@ func.func @main(%v: tensor<1x64xf32>, %a: tensor<4x64xf32>, %p: tensor<1x16x1x1x
   EXPECT_NEAR(c.kernels[2].eta, 0.125, 1e-12);
   EXPECT_EQ(c.kernels[3].curveClass, "contraction.conv_pointwise");
   EXPECT_EQ(c.kernels[3].curve, "default");
+
+  // A Gemm with a transposed B has a class of its own, which falls back to
+  // the gemm class; one row against it takes dot products (gemv).
+  parse(R"(
+func.func @main(%a: tensor<4x64xf32>, %v: tensor<1x64xf32>) -> (tensor<4x32xf32>, tensor<1x32xf32>) {
+  %w = "iron.Constant"() <{value = dense<1.0> : tensor<32x64xf32>}> : () -> tensor<32x64xf32>
+  %m = "iron.Gemm"(%a, %w) <{transB = 1 : i64}> : (tensor<4x64xf32>, tensor<32x64xf32>) -> tensor<4x32xf32> loc("rows")
+  %r = "iron.Gemm"(%v, %w) <{transB = 1 : i64}> : (tensor<1x64xf32>, tensor<32x64xf32>) -> tensor<1x32xf32> loc("row")
+  return %m, %r : tensor<4x32xf32>, tensor<1x32xf32>
+}
+)");
+  ModelCost g = analyze(target(text));
+  ASSERT_EQ(g.kernels.size(), 2u);
+  EXPECT_EQ(g.kernels[0].curveClass, "contraction.gemm.transposed");
+  EXPECT_EQ(g.kernels[0].curve, "classes.contraction.gemm");
+  EXPECT_EQ(g.kernels[1].curveClass, "contraction.gemm.gemv");
 }
 
 // Weights stay in the cache only when the arena fits beside them.
@@ -726,20 +743,25 @@ TEST_F(CostModelTest, PackedWeightsStallAProduct) {
   edit("        elementwise:\n", "        contraction:\n"
                                   "          model: fixed\n"
                                   "          params: {eta: 0.5, stall: 1}\n"
+                                  "        contraction.gemm.transposed:\n"
+                                  "          model: fixed\n"
+                                  "          params: {eta: 0.5}\n"
                                   "        elementwise:\n");
   // 200000 bytes of weights each, twice the cache: they come from DRAM at
   // every inference.
   parse(R"(
-func.func @main(%x: tensor<4x100xf32>, %i: tensor<1x100x2x2xf32>) -> (tensor<4x500xf32>, tensor<1x500x2x2xf32>) {
+func.func @main(%x: tensor<4x100xf32>, %i: tensor<1x100x2x2xf32>) -> (tensor<4x500xf32>, tensor<1x500x2x2xf32>, tensor<4x500xf32>) {
   %w = "iron.Constant"() <{value = dense<1.0> : tensor<100x500xf32>}> : () -> tensor<100x500xf32>
   %c = "iron.Constant"() <{value = dense<1.0> : tensor<500x100x1x1xf32>}> : () -> tensor<500x100x1x1xf32>
+  %t = "iron.Constant"() <{value = dense<2.0> : tensor<500x100xf32>}> : () -> tensor<500x100xf32>
   %y = "iron.MatMul"(%x, %w) : (tensor<4x100xf32>, tensor<100x500xf32>) -> tensor<4x500xf32> loc("product")
   %z = "iron.Conv"(%i, %c) : (tensor<1x100x2x2xf32>, tensor<500x100x1x1xf32>) -> tensor<1x500x2x2xf32> loc("conv")
-  return %y, %z : tensor<4x500xf32>, tensor<1x500x2x2xf32>
+  %g = "iron.Gemm"(%x, %t) <{transB = 1 : i64}> : (tensor<4x100xf32>, tensor<500x100xf32>) -> tensor<4x500xf32> loc("transposed")
+  return %y, %z, %g : tensor<4x500xf32>, tensor<1x500x2x2xf32>, tensor<4x500xf32>
 }
 )");
   ModelCost c = analyze(target(text));
-  ASSERT_EQ(c.kernels.size(), 2u);
+  ASSERT_EQ(c.kernels.size(), 3u);
   const double weightS = 200000 / 1e10, block = 2048 / 1e10;
   const KernelCost &product = c.kernels[0], &conv = c.kernels[1];
   EXPECT_EQ(product.curveClass, "contraction.gemm");
@@ -750,6 +772,11 @@ func.func @main(%x: tensor<4x100xf32>, %i: tensor<1x100x2x2xf32>) -> (tensor<4x5
   EXPECT_GE(product.memoryStallS, weightS - block);
   EXPECT_LE(product.memoryStallS, weightS + 9600 / 1e10 + block);
   EXPECT_LE(conv.memoryStallS, 9600 / 1e10 + block);
+  // A refined class whose curve states no stall takes its parent's
+  // ("contraction", 1): the transposed product stalls on its weights too.
+  const KernelCost &transposed = c.kernels[2];
+  EXPECT_EQ(transposed.curve, "classes.contraction.gemm.transposed");
+  EXPECT_GE(transposed.memoryStallS, weightS - block);
 }
 
 TEST_F(CostModelTest, ReportJSONHasUnitsInKeys) {
