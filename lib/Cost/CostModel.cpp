@@ -308,6 +308,16 @@ void simulateCaches(const TargetDescription &t,
     }
 }
 
+/// The integers of an array attribute of `op` (empty when absent).
+std::vector<int64_t> intsOf(Operation &op, StringRef name) {
+  std::vector<int64_t> v;
+  if (auto a = op.getAttrOfType<ArrayAttr>(name))
+    for (Attribute e : a)
+      if (auto i = dyn_cast<IntegerAttr>(e))
+        v.push_back(i.getInt());
+  return v;
+}
+
 /// The path the runtime's optimized kernel runs a windowed (Fused)Conv
 /// with an NCHW input on (iron/runtime/ConvPath.h); nullopt for others.
 std::optional<rt::ConvPath> conv2dPath(Operation &op) {
@@ -320,15 +330,8 @@ std::optional<rt::ConvPath> conv2dPath(Operation &op) {
       !y.hasStaticShape() || x.getRank() != 4 || w.getRank() != 4 ||
       y.getRank() != 4)
     return std::nullopt;
-  auto ints = [&](StringRef name) {
-    std::vector<int64_t> v;
-    if (auto a = op.getAttrOfType<ArrayAttr>(name))
-      for (Attribute e : a)
-        if (auto i = dyn_cast<IntegerAttr>(e))
-          v.push_back(i.getInt());
-    return v;
-  };
-  std::vector<int64_t> strides = ints("strides"), pads = ints("pads");
+  std::vector<int64_t> strides = intsOf(op, "strides"),
+                       pads = intsOf(op, "pads");
   int64_t sw = strides.size() == 2 ? strides[1] : 1;
   int64_t padL = pads.size() == 4 ? pads[1] : 0, padR = pads.size() == 4 ? pads[3] : 0;
   int64_t wq = (x.getDimSize(3) + padL + padR + sw - 1) / sw;
@@ -346,11 +349,7 @@ bool depthwiseSweep(Operation &op) {
   if (!w || !w.hasStaticShape() || w.getRank() != 4)
     return true;
   auto pair = [&](StringRef name) {
-    std::vector<int64_t> v;
-    if (auto a = op.getAttrOfType<ArrayAttr>(name))
-      for (Attribute e : a)
-        if (auto i = dyn_cast<IntegerAttr>(e))
-          v.push_back(i.getInt());
+    std::vector<int64_t> v = intsOf(op, name);
     return v.size() == 2 ? std::make_pair(v[0], v[1])
                          : std::make_pair(int64_t(1), int64_t(1));
   };

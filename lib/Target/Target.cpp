@@ -521,6 +521,21 @@ private:
     fail(n, field, "expected a mapping");
     return false;
   }
+  /// An optional `true`/`false` field of `map` into `out`; false (after an
+  /// error) when it is something else.
+  bool getBool(const YNode &map, StringRef key, const std::string &field,
+               bool &out) {
+    const YNode *b = map.get(key);
+    if (!b)
+      return true;
+    if (b->kind != YNode::Scalar || b->quoted ||
+        (b->scalar != "true" && b->scalar != "false")) {
+      fail(*b, join(field, key), "expected true or false");
+      return false;
+    }
+    out = b->scalar == "true";
+    return true;
+  }
   bool expectSeq(const YNode &n, const std::string &field) {
     if (n.kind == YNode::Seq)
       return true;
@@ -815,14 +830,8 @@ void TargetParser::parseTiling(const YNode &n, const std::string &field,
                  {"m", "n", "k", "parallel", "w", "gemv_unpadded", "source",
                   "note"}))
     return;
-  if (const YNode *g = n.get("gemv_unpadded")) {
-    if (g->kind != YNode::Scalar || g->quoted ||
-        (g->scalar != "true" && g->scalar != "false")) {
-      fail(*g, join(field, "gemv_unpadded"), "expected true or false");
-      return;
-    }
-    t.gemvUnpadded = g->scalar == "true";
-  }
+  if (!getBool(n, "gemv_unpadded", field, t.gemvUnpadded))
+    return;
   if (!blockSource(n, field, inherited, t.source))
     return;
   std::pair<StringRef, std::optional<Quantity> *> dims[] = {
@@ -1176,14 +1185,8 @@ void TargetParser::parseMemoryLevel(const YNode &n, const std::string &field,
       !getQuantity(n, "wait_states", field, m.source, Constraint::NonNegative,
                    m.waitStates, false))
     return;
-  if (const YNode *c = n.get("cache")) {
-    if (c->kind != YNode::Scalar || c->quoted ||
-        (c->scalar != "true" && c->scalar != "false")) {
-      fail(*c, join(field, "cache"), "expected true or false");
-      return;
-    }
-    m.cache = c->scalar == "true";
-  }
+  if (!getBool(n, "cache", field, m.cache))
+    return;
   if (const YNode *h = n.get("holds")) {
     std::string hf = join(field, "holds");
     if (!expectSeq(*h, hf))

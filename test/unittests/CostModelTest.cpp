@@ -403,6 +403,13 @@ func.func @main(%x: tensor<?x100xf32>) -> tensor<?x100xf32> {
   EXPECT_NE(msg.find("dynamic"), std::string::npos) << msg;
 }
 
+/// Replaces the first `from` in `text` (a target file a test varies).
+void replaceOnce(std::string &text, llvm::StringRef from, llvm::StringRef to) {
+  size_t pos = text.find(from.str());
+  ASSERT_NE(pos, std::string::npos) << from.str();
+  text.replace(pos, from.size(), to.str());
+}
+
 // A one-core CPU with a cache that holds weights and activations beside
 // DRAM, and per-kernel curves (targets/README.md, efficiency.kernels).
 const char *kCpu = R"(schema_version: 1
@@ -683,9 +690,7 @@ func.func @main(%x: tensor<1x2000xf32>) -> tensor<1x2000xf32> {
 TEST_F(CostModelTest, CachesAreSimulatedOverTheKernelOrder) {
   std::string text = kCpu;
   auto edit = [&](llvm::StringRef from, llvm::StringRef to) {
-    size_t pos = text.find(from.str());
-    ASSERT_NE(pos, std::string::npos) << from.str();
-    text.replace(pos, from.size(), to.str());
+    replaceOnce(text, from, to);
   };
   edit("    capacity_bytes: 10000\n",
        "    capacity_bytes: 100000\n    cache: true\n");
@@ -734,9 +739,7 @@ func.func @main(%x: tensor<1x5000xf32>, %z: tensor<1x50000xf32>) -> (tensor<1x50
 TEST_F(CostModelTest, PackedWeightsStallAProduct) {
   std::string text = kCpu;
   auto edit = [&](llvm::StringRef from, llvm::StringRef to) {
-    size_t pos = text.find(from.str());
-    ASSERT_NE(pos, std::string::npos) << from.str();
-    text.replace(pos, from.size(), to.str());
+    replaceOnce(text, from, to);
   };
   edit("    capacity_bytes: 10000\n",
        "    capacity_bytes: 100000\n    cache: true\n");
