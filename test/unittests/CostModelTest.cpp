@@ -684,16 +684,22 @@ func.func @main(%x: tensor<1x2000xf32>) -> tensor<1x2000xf32> {
   EXPECT_DOUBLE_EQ(large.kernels[0].bytesByLevel.at("dram"), 8000 + 16000);
 }
 
+/// kCpu with its first level a 100000-byte hardware cache.
+std::string cachedCpu() {
+  std::string text = kCpu;
+  replaceOnce(text, "    capacity_bytes: 10000\n",
+              "    capacity_bytes: 100000\n    cache: true\n");
+  return text;
+}
+
 // With `cache: true`, which bytes a kernel finds in the cache follows the
 // kernel order (steady state, least recently used), and the bytes it does
 // not find stall it by the curve's `stall` times their transfer time.
 TEST_F(CostModelTest, CachesAreSimulatedOverTheKernelOrder) {
-  std::string text = kCpu;
+  std::string text = cachedCpu();
   auto edit = [&](llvm::StringRef from, llvm::StringRef to) {
     replaceOnce(text, from, to);
   };
-  edit("    capacity_bytes: 10000\n",
-       "    capacity_bytes: 100000\n    cache: true\n");
   edit("          params: {eta: 0.1}\n",
        "          params: {eta: 0.1, stall: 2}\n");
   // x and a: 20000 bytes each; z and big: 200000 bytes each, more than the
@@ -737,12 +743,10 @@ func.func @main(%x: tensor<1x5000xf32>, %z: tensor<1x50000xf32>) -> (tensor<1x50
 // weights no cache holds stall it like activations do. A convolution reads
 // its weights in place while it computes: they do not.
 TEST_F(CostModelTest, PackedWeightsStallAProduct) {
-  std::string text = kCpu;
+  std::string text = cachedCpu();
   auto edit = [&](llvm::StringRef from, llvm::StringRef to) {
     replaceOnce(text, from, to);
   };
-  edit("    capacity_bytes: 10000\n",
-       "    capacity_bytes: 100000\n    cache: true\n");
   edit("        elementwise:\n", "        contraction:\n"
                                   "          model: fixed\n"
                                   "          params: {eta: 0.5, stall: 1}\n"
