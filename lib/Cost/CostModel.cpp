@@ -354,9 +354,9 @@ bool depthwiseSweep(Operation &op) {
                          : std::make_pair(int64_t(1), int64_t(1));
   };
   auto [sh, sw] = pair("strides");
-  auto [dh, dw] = pair("dilations");
+  int64_t dh = pair("dilations").first;
   return rt::depthwiseSweepKernel(w.getDimSize(2), w.getDimSize(3), sh, sw,
-                                  dh, dw);
+                                  dh);
 }
 
 /// One op's counts as a kernel after the options; std::nullopt for ops that
@@ -443,7 +443,7 @@ kernelWork(Operation &op, const CostOptions &options, int64_t batch) {
                            : "contraction.depthwise";
     }
   // A depthwise plane without a register-blocked kernel (a 7x7 or 10x4
-  // window, a dilation) runs the generic per-tap loop: class
+  // window, a dilation along the height) runs the generic per-tap loop: class
   // "<depthwise class>.generic" (then the depthwise class).
   if (StringRef(k.curveClass).starts_with("contraction.depthwise") &&
       !depthwiseSweep(op))
@@ -703,17 +703,7 @@ double curveStall(const ComputeUnit &u, const KernelWork &k, int etaCorner) {
   // Else the nearest class curve that states one: a refined class
   // (contraction.gemm.transposed, contraction.depthwise.generic) misses
   // its data as its parent class does, which the probe measures.
-  StringRef name = k.curveClass;
-  while (!name.empty()) {
-    auto it = u.efficiency->classes.find(name.str());
-    if (it != u.efficiency->classes.end() && it->second.params.count("stall"))
-      return it->second.stall(etaCorner);
-    size_t dot = name.rfind('.');
-    if (dot == StringRef::npos)
-      break;
-    name = name.take_front(dot);
-  }
-  return u.efficiency->stall(etaCorner);
+  return u.efficiency->forClass(k.curveClass, "stall").stall(etaCorner);
 }
 
 double classEta(const ComputeUnit &u, KernelClass c, double ops,

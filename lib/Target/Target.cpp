@@ -169,11 +169,13 @@ double TilingModel::utilization(int64_t batch, int64_t m, int64_t n,
   return padding * waves;
 }
 
-const EfficiencyCurve &EfficiencyModel::forClass(StringRef kernelClass) const {
+const EfficiencyCurve &EfficiencyModel::forClass(StringRef kernelClass,
+                                                 StringRef withParam) const {
   StringRef name = kernelClass;
   while (!name.empty()) {
     auto it = classes.find(name.str());
-    if (it != classes.end())
+    if (it != classes.end() &&
+        (withParam.empty() || it->second.params.count(withParam.str())))
       return it->second;
     size_t dot = name.rfind('.');
     if (dot == StringRef::npos)

@@ -556,8 +556,16 @@ TEST(TargetTiling, ForClassFallsBackToPrefixThenDefault) {
   // A class curve does not inherit the default's tiling.
   EXPECT_TRUE(e.forClass("pooling").tiling);
   EXPECT_FALSE(e.forClass("contraction.gemm").tiling);
+  // With a parameter, only curves that state it count: depthwise has no
+  // stall, so its nearest one is contraction's.
+  e.classes["contraction"].params["stall"] = number(2);
+  EXPECT_DOUBLE_EQ(e.forClass("contraction.depthwise.generic", "stall").stall(), 2);
+  EXPECT_EQ(&e.forClass("elementwise", "stall"),
+            static_cast<const EfficiencyCurve *>(&e));
   e.classes.erase("contraction");
   EXPECT_EQ(&e.forClass("contraction.gemm"),
+            static_cast<const EfficiencyCurve *>(&e));
+  EXPECT_EQ(&e.forClass("contraction.depthwise", "stall"),
             static_cast<const EfficiencyCurve *>(&e));
 }
 

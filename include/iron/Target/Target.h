@@ -132,8 +132,11 @@ struct EfficiencyModel : EfficiencyCurve {
   std::map<std::string, EfficiencyCurve> kernels;
 
   /// The curve for a kernel class: the exact name, then its dotted prefixes
-  /// ("contraction.conv" -> "contraction"), then the default curve.
-  const EfficiencyCurve &forClass(llvm::StringRef kernelClass) const;
+  /// ("contraction.conv" -> "contraction"), then the default curve. With
+  /// `withParam`, only a class curve that states that parameter counts
+  /// (the nearest `stall` up the prefixes).
+  const EfficiencyCurve &forClass(llvm::StringRef kernelClass,
+                                  llvm::StringRef withParam = {}) const;
   /// The curve of a kernel variant: the exact key, then the key without a
   /// ".broadcast" suffix or, for "epilogue.X", "epilogue"; nullptr when
   /// `kernels` has none of them.

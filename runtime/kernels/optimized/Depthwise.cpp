@@ -228,7 +228,7 @@ IRON_AVX512 void sweepPlaneAvx512(const DepthwisePlane &d) {
 
 /// The sweep kernels for the common depthwise shapes; false if none fits.
 IRON_AVX512 bool sweepAvx512(const DepthwisePlane &d) {
-  if (!depthwiseSweepKernel(d.KH, d.KW, d.strideH, d.strideW, d.dilationH, d.dilationW))
+  if (!depthwiseSweepKernel(d.KH, d.KW, d.strideH, d.strideW, d.dilationH))
     return false;
   if (d.KH == 3 && d.KW == 3) {
     if (d.strideW == 1)

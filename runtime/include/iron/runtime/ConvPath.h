@@ -36,11 +36,12 @@ inline ConvPath chooseConvPath(bool unit, bool flat, int64_t cg, int64_t taps,
 
 /// Whether a depthwise plane (kernels/optimized/Depthwise.cpp) runs one of
 /// the register-blocked sweep kernels (AVX-512: 3x3 and 5x5 windows with
-/// equal strides of 1 or 2, no dilation) rather than the generic
-/// per-tap loop, which is several times slower per tap.
+/// equal strides of 1 or 2, no dilation along the height; they handle a
+/// dilation along the width) rather than the generic per-tap loop, which
+/// is several times slower per tap.
 inline bool depthwiseSweepKernel(int64_t kh, int64_t kw, int64_t sh,
-                                 int64_t sw, int64_t dh, int64_t dw) {
-  return dh == 1 && dw == 1 && sh == sw && (sw == 1 || sw == 2) &&
+                                 int64_t sw, int64_t dh) {
+  return dh == 1 && sh == sw && (sw == 1 || sw == 2) &&
          ((kh == 3 && kw == 3) || (kh == 5 && kw == 5));
 }
 
